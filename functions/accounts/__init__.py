@@ -1,0 +1,1 @@
+"""Accounts and organisations: registration, sign-in, profile, organisations and their members."""

@@ -1,0 +1,18 @@
+"""Lambda entry of the accounts function: the resolver with its routers, nothing else."""
+
+from __future__ import annotations
+
+from accounts.dependencies import logger
+from accounts.messages import MESSAGES
+from accounts.routes import agents, auth, organisations, profile
+from accounts.settings import get_settings
+from shared import i18n
+from shared.resolver import create_resolver, lambda_entry
+
+i18n.register(MESSAGES)
+app = create_resolver(
+    routers=[auth.router, profile.router, organisations.router, agents.router],
+    logger=logger,
+    title="Accounts",
+)
+handler = lambda_entry(app, logger, tracing_enabled=lambda: get_settings().tracing_enabled)

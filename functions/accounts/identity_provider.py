@@ -1,0 +1,131 @@
+"""The Cognito user pool behind sign-in: the only module of this domain that calls cognito-idp.
+
+Users are created by our API (self sign-up is off in the pool), with the e-mail as username and
+already verified, because our own activation link has proven the address.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from shared.errors import Conflict, FieldError, Invalid, Unauthorized
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+
+
+@dataclass(frozen=True)
+class IssuedTokens:
+    access_token: str
+    id_token: str
+    refresh_token: str | None
+    expires_in: int
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+class CognitoIdentityProvider:
+    def __init__(self, client: CognitoIdentityProviderClient, user_pool_id: str, client_id: str) -> None:
+        self._cognito = client
+        self._pool = user_pool_id
+        self._client_id = client_id
+
+    def create_user(self, email: str, full_name: str, password: str) -> str:
+        """Creates a confirmed user with this password and returns its id (the `sub`)."""
+        try:
+            created = self._cognito.admin_create_user(
+                UserPoolId=self._pool,
+                Username=email,
+                MessageAction="SUPPRESS",
+                UserAttributes=[
+                    {"Name": "email", "Value": email},
+                    {"Name": "email_verified", "Value": "true"},
+                    {"Name": "name", "Value": full_name},
+                ],
+            )
+        except ClientError as error:
+            if _code(error) == "UsernameExistsException":
+                raise Conflict("account.exists") from None
+            raise
+        attributes = {a["Name"]: a["Value"] for a in created["User"].get("Attributes", [])}
+        try:
+            self.set_password(email, password)
+        except Exception:
+            self._cognito.admin_delete_user(UserPoolId=self._pool, Username=email)
+            raise
+        return attributes["sub"]
+
+    def delete_user(self, email: str) -> None:
+        self._cognito.admin_delete_user(UserPoolId=self._pool, Username=email)
+
+    def set_password(self, email: str, password: str) -> None:
+        try:
+            self._cognito.admin_set_user_password(
+                UserPoolId=self._pool, Username=email, Password=password, Permanent=True
+            )
+        except ClientError as error:
+            if _code(error) == "InvalidPasswordException":
+                raise Invalid(
+                    "request.invalid", fields=[FieldError("password", "field.password_weak")]
+                ) from None
+            raise
+
+    def sign_in(self, email: str, password: str) -> IssuedTokens:
+        try:
+            response = self._cognito.admin_initiate_auth(
+                UserPoolId=self._pool,
+                ClientId=self._client_id,
+                AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": email, "PASSWORD": password},
+            )
+        except ClientError as error:
+            if _code(error) in ("NotAuthorizedException", "UserNotFoundException", "UserNotConfirmedException"):
+                raise Unauthorized("auth.credentials_wrong") from None
+            raise
+        return self._tokens(response)
+
+    def password_matches(self, email: str, password: str) -> bool:
+        try:
+            self.sign_in(email, password)
+        except Unauthorized:
+            return False
+        return True
+
+    def refresh(self, refresh_token: str) -> IssuedTokens:
+        try:
+            response = self._cognito.admin_initiate_auth(
+                UserPoolId=self._pool,
+                ClientId=self._client_id,
+                AuthFlow="REFRESH_TOKEN_AUTH",
+                AuthParameters={"REFRESH_TOKEN": refresh_token},
+            )
+        except ClientError as error:
+            if _code(error) in ("NotAuthorizedException", "UserNotFoundException"):
+                raise Unauthorized("auth.session_ended") from None
+            raise
+        return self._tokens(response)
+
+    def sign_out_everywhere(self, email: str) -> None:
+        self._cognito.admin_user_global_sign_out(UserPoolId=self._pool, Username=email)
+
+    def set_name(self, email: str, full_name: str) -> None:
+        self._cognito.admin_update_user_attributes(
+            UserPoolId=self._pool, Username=email, UserAttributes=[{"Name": "name", "Value": full_name}]
+        )
+
+    @staticmethod
+    def _tokens(response: Any) -> IssuedTokens:
+        result = response.get("AuthenticationResult")
+        if not result:  # a challenge (e.g. NEW_PASSWORD_REQUIRED) our users never get
+            raise Unauthorized("auth.credentials_wrong")
+        return IssuedTokens(
+            access_token=result["AccessToken"],
+            id_token=result["IdToken"],
+            refresh_token=result.get("RefreshToken"),
+            expires_in=int(result.get("ExpiresIn", 3600)),
+        )

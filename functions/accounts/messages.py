@@ -1,0 +1,81 @@
+"""What the accounts domain says to users, in German and English."""
+
+from __future__ import annotations
+
+from shared.i18n import Catalogue
+
+MESSAGES: Catalogue = {
+    "registration.accepted": {
+        "de": "Vielen Dank. Bitte prüfen Sie Ihr Postfach: Wir haben Ihnen eine E-Mail geschickt.",
+        "en": "Thank you. Please check your inbox: we have sent you an e-mail.",
+    },
+    "password.reset_requested": {
+        "de": "Wenn ein Konto zu dieser Adresse besteht, haben wir Ihnen einen Link geschickt.",
+        "en": "If an account exists for this address, we have sent you a link.",
+    },
+    "link.invalid": {
+        "de": "Dieser Link ist ungültig, abgelaufen oder wurde bereits verwendet. Bitte fordern Sie einen neuen an.",
+        "en": "This link is invalid, has expired or was already used. Please request a new one.",
+    },
+    "account.exists": {
+        "de": "Zu dieser E-Mail-Adresse besteht bereits ein Konto.",
+        "en": "An account already exists for this e-mail address.",
+    },
+    "account.not_found": {"de": "Das Konto wurde nicht gefunden.", "en": "The account was not found."},
+    "auth.credentials_wrong": {
+        "de": "E-Mail-Adresse oder Passwort ist falsch.",
+        "en": "E-mail address or password is wrong.",
+    },
+    "auth.session_ended": {
+        "de": "Ihre Sitzung ist beendet. Bitte melden Sie sich erneut an.",
+        "en": "Your session has ended. Please sign in again.",
+    },
+    "auth.current_password_wrong": {
+        "de": "Das aktuelle Passwort ist falsch.",
+        "en": "The current password is wrong.",
+    },
+    "auth.agents_only": {
+        "de": "Diese Funktion steht nur dem Support-Team zur Verfügung.",
+        "en": "Only the support team can use this function.",
+    },
+    "field.password_weak": {
+        "de": "Das Passwort braucht mindestens 10 Zeichen, Groß- und Kleinbuchstaben und eine Ziffer.",
+        "en": "The password needs at least 10 characters, upper and lower case letters and a digit.",
+    },
+    "organisation.not_found": {
+        "de": "Die Organisation wurde nicht gefunden.",
+        "en": "The organisation was not found.",
+    },
+    "organisation.member_not_found": {
+        "de": "Dieses Mitglied gehört nicht zur Organisation.",
+        "en": "This member does not belong to the organisation.",
+    },
+    "organisation.admins_only": {
+        "de": "Nur Administratoren der Organisation dürfen das.",
+        "en": "Only the organisation's admins may do this.",
+    },
+    "organisation.already_member": {
+        "de": "Sie gehören bereits zu dieser Organisation.",
+        "en": "You already belong to this organisation.",
+    },
+    "organisation.member_elsewhere": {
+        "de": "Sie gehören bereits zu einer anderen Organisation. Bitte verlassen Sie diese zuerst.",
+        "en": "You already belong to another organisation. Please leave it first.",
+    },
+    "organisation.last_admin": {
+        "de": "Eine Organisation braucht mindestens einen Administrator.",
+        "en": "An organisation needs at least one admin.",
+    },
+    "invitation.not_found": {
+        "de": "Die Einladung wurde nicht gefunden.",
+        "en": "The invitation was not found.",
+    },
+    "invitation.other_address": {
+        "de": "Diese Einladung wurde an eine andere E-Mail-Adresse geschickt.",
+        "en": "This invitation was sent to another e-mail address.",
+    },
+    "request.conflict_retry": {
+        "de": "Die Daten wurden gerade geändert. Bitte laden Sie neu und versuchen Sie es erneut.",
+        "en": "The data was just changed. Please reload and try again.",
+    },
+}

@@ -1,0 +1,180 @@
+"""API models of the accounts domain (input and output kept apart from the stored records in store.py)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
+
+from shared.i18n import Language
+from shared.validation import Email, InputModel, OutputModel
+
+Role = Literal["admin", "member"]
+MIN_PASSWORD_LENGTH = 10
+
+
+def _strong_password(value: str) -> str:
+    """Mirrors the user pool's policy (template.yaml) so the user learns every rule at once."""
+    if not (re.search(r"[a-z]", value) and re.search(r"[A-Z]", value) and re.search(r"\d", value)):
+        raise PydanticCustomError("password_weak", "needs lower and upper case letters and a digit")
+    return value
+
+
+Password = Annotated[
+    str,
+    Field(min_length=MIN_PASSWORD_LENGTH, max_length=256, examples=["Sommer-Praxis-2026"]),
+    AfterValidator(_strong_password),
+]
+FullName = Annotated[str, Field(min_length=2, max_length=120, examples=["Dr. Anna Schmidt"])]
+Token = Annotated[str, Field(min_length=20, max_length=200, description="The token from the e-mailed link")]
+
+
+class PrivacyConsent(InputModel):
+    accepted: Literal[True] = Field(description="Must be true: the privacy policy was accepted")
+    version: str = Field(min_length=1, max_length=40, examples=["2026-05"])
+
+
+class RegistrationRequest(InputModel):
+    full_name: FullName
+    email: Email
+    language: Language = "de"
+    privacy_consent: PrivacyConsent
+
+
+class Accepted(OutputModel):
+    message: str = Field(examples=["Bitte prüfen Sie Ihr Postfach."])
+
+
+class ActivationRequest(InputModel):
+    token: Token
+    password: Password
+
+
+class SignInRequest(InputModel):
+    email: Email
+    password: str = Field(min_length=1, max_length=256)
+
+
+class RefreshRequest(InputModel):
+    refresh_token: str = Field(min_length=1, max_length=4096)
+
+
+class SignOutRequest(InputModel):
+    refresh_token: str = Field(min_length=1, max_length=4096)
+
+
+class Tokens(OutputModel):
+    access_token: str
+    id_token: str
+    refresh_token: str | None = Field(default=None, description="Absent on refresh")
+    expires_in: int = Field(examples=[3600])
+    token_type: Literal["Bearer"] = "Bearer"
+
+
+class ForgotPasswordRequest(InputModel):
+    email: Email
+
+
+class ResetPasswordRequest(InputModel):
+    token: Token
+    password: Password
+
+
+class ChangePasswordRequest(InputModel):
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: Password
+
+
+class OrganisationSummary(OutputModel):
+    id: str
+    name: str
+    role: Role
+
+
+class Profile(OutputModel):
+    id: str
+    email: str
+    full_name: str
+    language: Language
+    privacy_consent_version: str
+    privacy_consent_at: str
+    created_at: str
+    organisation: OrganisationSummary | None = None
+
+
+class ProfileUpdate(InputModel):
+    full_name: FullName | None = None
+    language: Language | None = None
+
+
+class OrganisationCreate(InputModel):
+    name: str = Field(min_length=2, max_length=120, examples=["Praxis Dr. Schmidt"])
+
+
+class OrganisationUpdate(InputModel):
+    name: str = Field(min_length=2, max_length=120)
+
+
+class Member(OutputModel):
+    user_id: str
+    full_name: str
+    email: str
+    role: Role
+    joined_at: str
+
+
+class Invitation(OutputModel):
+    id: str
+    email: str
+    role: Role
+    invited_by: str
+    created_at: str
+    expires_at: str
+
+
+class Organisation(OutputModel):
+    id: str
+    name: str
+    licensed_practitioners: int = Field(description="Practitioner calendars the licence allows")
+    member_count: int
+    created_at: str
+    members: list[Member]
+    invitations: list[Invitation] | None = Field(
+        default=None, description="Pending invitations; only for the organisation's admins and agents"
+    )
+
+
+class InvitationCreate(InputModel):
+    email: Email
+    role: Role = "member"
+
+
+class InvitationAccept(InputModel):
+    token: Token
+
+
+class RoleChange(InputModel):
+    role: Role
+
+
+class LicenceChange(InputModel):
+    licensed_practitioners: int = Field(ge=1, le=10_000)
+
+
+class OrganisationListItem(OutputModel):
+    id: str
+    name: str
+    licensed_practitioners: int
+    member_count: int
+    created_at: str
+
+
+class OrganisationPage(OutputModel):
+    items: list[OrganisationListItem]
+    next_cursor: str | None = None
+
+
+class Health(OutputModel):
+    status: Literal["ok"] = "ok"

@@ -1,0 +1,1 @@
+"""HTTP routes of the accounts function, one Router per area."""

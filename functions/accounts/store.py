@@ -1,0 +1,714 @@
+"""DynamoDB access of the accounts domain: the only module that builds its keys.
+
+Single table, item collections:
+  USER#<user_id>   PROFILE            the profile (organisation and role copied here for authorisation)
+  EMAIL#<email>    EMAIL              unique e-mail -> user id
+  ORG#<org_id>     META               the organisation (GSI1: ORGS / <name>#<org_id>, for agents)
+  ORG#<org_id>     MEMBER#<user_id>   a membership with the member's name and e-mail copied in
+  ORG#<org_id>     INVITE#<inv_id>    a pending invitation
+  TOKEN#<sha256>   TOKEN              a single-use link (activation, password reset, invitation), TTL
+  RATE#...         WINDOW#<start>     rate-limit windows (shared.ratelimit), TTL
+docs/data-model.md lists every access pattern.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from botocore.exceptions import ClientError
+
+from shared.dynamo import cancellation_reasons, from_item, is_conditional_failure, key, to_item
+from shared.errors import Conflict, FieldError, Invalid, LinkInvalid, NotFound
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+TokenKind = Literal["activation", "password_reset", "invitation"]
+ORG_LIST_PAGE = 50
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    user_id: str
+    email: str
+    full_name: str
+    language: Literal["de", "en"]
+    consent_version: str
+    consent_at: str
+    created_at: str
+    organisation_id: str | None = None
+    organisation_name: str | None = None
+    role: Literal["admin", "member"] | None = None
+
+
+@dataclass(frozen=True)
+class OrganisationRecord:
+    org_id: str
+    name: str
+    licensed_practitioners: int
+    member_count: int
+    admin_count: int
+    created_at: str
+    created_by: str
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    org_id: str
+    user_id: str
+    full_name: str
+    email: str
+    role: Literal["admin", "member"]
+    joined_at: str
+
+
+@dataclass(frozen=True)
+class InvitationRecord:
+    org_id: str
+    invitation_id: str
+    email: str
+    role: Literal["admin", "member"]
+    invited_by: str
+    created_at: str
+    expires_at: str
+    token_digest: str
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    digest: str
+    kind: TokenKind
+    expires_epoch: int
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OrganisationView:
+    organisation: OrganisationRecord
+    members: list[MemberRecord]
+    invitations: list[InvitationRecord]
+
+
+def _user_key(user_id: str) -> dict[str, Any]:
+    return key(f"USER#{user_id}", "PROFILE")
+
+
+def _email_key(email: str) -> dict[str, Any]:
+    return key(f"EMAIL#{email}", "EMAIL")
+
+
+def _org_key(org_id: str) -> dict[str, Any]:
+    return key(f"ORG#{org_id}", "META")
+
+
+def _member_key(org_id: str, user_id: str) -> dict[str, Any]:
+    return key(f"ORG#{org_id}", f"MEMBER#{user_id}")
+
+
+def _invite_key(org_id: str, invitation_id: str) -> dict[str, Any]:
+    return key(f"ORG#{org_id}", f"INVITE#{invitation_id}")
+
+
+def _token_key(digest: str) -> dict[str, Any]:
+    return key(f"TOKEN#{digest}", "TOKEN")
+
+
+def _user(values: dict[str, Any]) -> UserRecord:
+    return UserRecord(
+        user_id=values["user_id"],
+        email=values["email"],
+        full_name=values["full_name"],
+        language=values["language"],
+        consent_version=values["consent_version"],
+        consent_at=values["consent_at"],
+        created_at=values["created_at"],
+        organisation_id=values.get("organisation_id"),
+        organisation_name=values.get("organisation_name"),
+        role=values.get("role"),
+    )
+
+
+def _organisation(values: dict[str, Any]) -> OrganisationRecord:
+    return OrganisationRecord(
+        org_id=values["org_id"],
+        name=values["name"],
+        licensed_practitioners=values["licensed_practitioners"],
+        member_count=values["member_count"],
+        admin_count=values["admin_count"],
+        created_at=values["created_at"],
+        created_by=values["created_by"],
+    )
+
+
+def _member(values: dict[str, Any]) -> MemberRecord:
+    return MemberRecord(
+        org_id=values["org_id"],
+        user_id=values["user_id"],
+        full_name=values["full_name"],
+        email=values["email"],
+        role=values["role"],
+        joined_at=values["joined_at"],
+    )
+
+
+def _invitation(values: dict[str, Any]) -> InvitationRecord:
+    return InvitationRecord(
+        org_id=values["org_id"],
+        invitation_id=values["invitation_id"],
+        email=values["email"],
+        role=values["role"],
+        invited_by=values["invited_by"],
+        created_at=values["created_at"],
+        expires_at=values["expires_at"],
+        token_digest=values["token_digest"],
+    )
+
+
+def _encode_cursor(last_key: dict[str, Any] | None) -> str | None:
+    if not last_key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(last_key).encode()).decode()
+
+
+def _decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except ValueError:
+        decoded = None
+    if not isinstance(decoded, dict) or set(decoded) != {"PK", "SK", "GSI1PK", "GSI1SK"}:
+        raise Invalid("request.invalid", fields=[FieldError("cursor", "field.invalid")])
+    return decoded
+
+
+class AccountsStore:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
+        self._db = client
+        self._table = table
+
+    # --- single-use tokens -------------------------------------------------------------------
+
+    def _token_put(self, record: TokenRecord) -> dict[str, Any]:
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": {
+                    **_token_key(record.digest),
+                    **to_item(
+                        {"kind": record.kind, "expires_at": record.expires_epoch, "data": record.data}
+                    ),
+                },
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        }
+
+    def put_token(self, record: TokenRecord) -> None:
+        put = self._token_put(record)["Put"]
+        self._db.put_item(**put)
+
+    def get_token(self, digest: str, kind: TokenKind, now_epoch: int) -> TokenRecord:
+        """The token if it exists, is of this kind and has not expired; LinkInvalid otherwise."""
+        response = self._db.get_item(
+            TableName=self._table, Key=_token_key(digest), ConsistentRead=True
+        )
+        if "Item" not in response:
+            raise LinkInvalid("link.invalid")
+        values = from_item(response["Item"])
+        if values["kind"] != kind or values["expires_at"] <= now_epoch:
+            raise LinkInvalid("link.invalid")
+        return TokenRecord(digest, kind, values["expires_at"], values.get("data") or {})
+
+    def _token_consume(self, digest: str) -> dict[str, Any]:
+        return {
+            "Delete": {
+                "TableName": self._table,
+                "Key": _token_key(digest),
+                "ConditionExpression": "attribute_exists(PK)",
+            }
+        }
+
+    def consume_token(self, digest: str) -> None:
+        try:
+            self._db.delete_item(
+                TableName=self._table,
+                Key=_token_key(digest),
+                ConditionExpression="attribute_exists(PK)",
+            )
+        except ClientError as error:
+            if is_conditional_failure(error):
+                raise LinkInvalid("link.invalid") from None
+            raise
+
+    # --- users -------------------------------------------------------------------------------
+
+    def user_id_for_email(self, email: str) -> str | None:
+        response = self._db.get_item(TableName=self._table, Key=_email_key(email))
+        item = response.get("Item")
+        return str(from_item(item)["user_id"]) if item else None
+
+    def get_user(self, user_id: str) -> UserRecord | None:
+        response = self._db.get_item(TableName=self._table, Key=_user_key(user_id))
+        item = response.get("Item")
+        return _user(from_item(item)) if item else None
+
+    def create_user(self, user: UserRecord, activation_digest: str) -> None:
+        """Profile, e-mail claim and the spent activation token in one transaction."""
+        profile = {"user_id": user.user_id, **_user_attributes(user)}
+        try:
+            self._db.transact_write_items(
+                TransactItems=[
+                    self._token_consume(activation_digest),
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": {**_email_key(user.email), **to_item({"user_id": user.user_id})},
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": {**_user_key(user.user_id), **to_item(profile)},
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            reasons = cancellation_reasons(error)
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                raise LinkInvalid("link.invalid") from None
+            if reasons:
+                raise Conflict("account.exists") from None
+            raise
+
+    def update_profile(self, user: UserRecord, full_name: str | None, language: str | None) -> None:
+        """Changes the profile and, for a member, the name copied into the membership, together."""
+        names: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        sets: list[str] = []
+        if full_name is not None:
+            names["#n"] = "full_name"
+            values[":n"] = full_name
+            sets.append("#n = :n")
+        if language is not None:
+            names["#l"] = "language"
+            values[":l"] = language
+            sets.append("#l = :l")
+        if not sets:
+            return
+        items: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": _user_key(user.user_id),
+                    "UpdateExpression": "SET " + ", ".join(sets),
+                    "ConditionExpression": "attribute_exists(PK)",
+                    "ExpressionAttributeNames": names,
+                    "ExpressionAttributeValues": to_item(values),
+                }
+            }
+        ]
+        if full_name is not None and user.organisation_id:
+            items.append(
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": _member_key(user.organisation_id, user.user_id),
+                        "UpdateExpression": "SET full_name = :n",
+                        "ConditionExpression": "attribute_exists(PK)",
+                        "ExpressionAttributeValues": to_item({":n": full_name}),
+                    }
+                }
+            )
+        try:
+            self._db.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
+        except ClientError as error:
+            if cancellation_reasons(error):
+                raise Conflict("request.conflict_retry") from None
+            raise
+
+    # --- organisations -----------------------------------------------------------------------
+
+    def create_organisation(self, org: OrganisationRecord, founder: UserRecord, joined_at: str) -> None:
+        try:
+            self._db.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": {
+                                **_org_key(org.org_id),
+                                **to_item(
+                                    {
+                                        **_org_attributes(org),
+                                        "GSI1PK": "ORGS",
+                                        "GSI1SK": f"{org.name.casefold()}#{org.org_id}",
+                                    }
+                                ),
+                            },
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                    self._member_put(
+                        MemberRecord(
+                            org.org_id, founder.user_id, founder.full_name, founder.email, "admin", joined_at
+                        )
+                    ),
+                    self._profile_join(founder.user_id, org.org_id, org.name, "admin"),
+                ]
+            )
+        except ClientError as error:
+            if cancellation_reasons(error):
+                raise Conflict("organisation.already_member") from None
+            raise
+
+    def _member_put(self, member: MemberRecord) -> dict[str, Any]:
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": {
+                    **_member_key(member.org_id, member.user_id),
+                    **to_item(
+                        {
+                            "org_id": member.org_id,
+                            "user_id": member.user_id,
+                            "full_name": member.full_name,
+                            "email": member.email,
+                            "role": member.role,
+                            "joined_at": member.joined_at,
+                        }
+                    ),
+                },
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        }
+
+    def _profile_join(self, user_id: str, org_id: str, org_name: str, role: str) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": _user_key(user_id),
+                "UpdateExpression": "SET organisation_id = :o, organisation_name = :n, #r = :r",
+                "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(organisation_id)",
+                "ExpressionAttributeNames": {"#r": "role"},
+                "ExpressionAttributeValues": to_item({":o": org_id, ":n": org_name, ":r": role}),
+            }
+        }
+
+    def get_organisation_view(self, org_id: str) -> OrganisationView | None:
+        """The organisation, its members and pending invitations: one Query of its item collection."""
+        items: list[dict[str, Any]] = []
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": f"ORG#{org_id}"}},
+            "ConsistentRead": True,
+        }
+        while True:
+            response = self._db.query(**request)
+            items.extend(from_item(i) for i in response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                break
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        meta = next((i for i in items if i["SK"] == "META"), None)
+        if meta is None:
+            return None
+        return OrganisationView(
+            organisation=_organisation(meta),
+            members=[_member(i) for i in items if i["SK"].startswith("MEMBER#")],
+            invitations=[_invitation(i) for i in items if i["SK"].startswith("INVITE#")],
+        )
+
+    def get_members_and_organisation(
+        self, org_id: str, user_ids: list[str]
+    ) -> tuple[dict[str, MemberRecord], OrganisationRecord | None]:
+        """Some memberships and the organisation in one BatchGetItem (the caller's, a target's)."""
+        keys = [_org_key(org_id)] + [_member_key(org_id, u) for u in dict.fromkeys(user_ids)]
+        members: dict[str, MemberRecord] = {}
+        org: OrganisationRecord | None = None
+        request: dict[str, Any] = {self._table: {"Keys": keys, "ConsistentRead": True}}
+        for _attempt in range(5):  # unprocessed keys come back under throttling
+            if not request:
+                break
+            response = self._db.batch_get_item(RequestItems=request)
+            for raw in response.get("Responses", {}).get(self._table, []):
+                values = from_item(raw)
+                if values["SK"] == "META":
+                    org = _organisation(values)
+                else:
+                    members[values["user_id"]] = _member(values)
+            request = dict(response.get("UnprocessedKeys") or {})
+        return members, org
+
+    def rename_organisation(self, view: OrganisationView, name: str) -> None:
+        """Renames, and the name copied into each member's profile with it (100 items a transaction)."""
+        org_id = view.organisation.org_id
+        items: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": _org_key(org_id),
+                    "UpdateExpression": "SET #n = :n, GSI1SK = :s",
+                    "ConditionExpression": "attribute_exists(PK)",
+                    "ExpressionAttributeNames": {"#n": "name"},
+                    "ExpressionAttributeValues": to_item(
+                        {":n": name, ":s": f"{name.casefold()}#{org_id}"}
+                    ),
+                }
+            }
+        ]
+        items.extend(
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": _user_key(member.user_id),
+                    "UpdateExpression": "SET organisation_name = :n",
+                    "ConditionExpression": "organisation_id = :o",
+                    "ExpressionAttributeValues": to_item({":n": name, ":o": org_id}),
+                }
+            }
+            for member in view.members
+        )
+        for start in range(0, len(items), 100):
+            self._db.transact_write_items(TransactItems=items[start : start + 100])  # type: ignore[arg-type]
+
+    def set_licence(self, org_id: str, licensed: int) -> None:
+        try:
+            self._db.update_item(
+                TableName=self._table,
+                Key=_org_key(org_id),
+                UpdateExpression="SET licensed_practitioners = :l",
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues=to_item({":l": licensed}),
+            )
+        except ClientError as error:
+            if is_conditional_failure(error):
+                raise NotFound("organisation.not_found") from None
+            raise
+
+    def list_organisations(self, name_prefix: str, cursor: str | None) -> tuple[list[OrganisationRecord], str | None]:
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "GSI1",
+            "KeyConditionExpression": "GSI1PK = :p AND begins_with(GSI1SK, :s)",
+            "ExpressionAttributeValues": to_item({":p": "ORGS", ":s": name_prefix.casefold()}),
+            "Limit": ORG_LIST_PAGE,
+        }
+        start = _decode_cursor(cursor)
+        if start:
+            request["ExclusiveStartKey"] = start
+        response = self._db.query(**request)
+        orgs = [_organisation(from_item(i)) for i in response.get("Items", [])]
+        return orgs, _encode_cursor(response.get("LastEvaluatedKey"))
+
+    # --- invitations and membership changes -------------------------------------------------
+
+    def create_invitation(self, invitation: InvitationRecord, token: TokenRecord) -> None:
+        self._db.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": {
+                            **_invite_key(invitation.org_id, invitation.invitation_id),
+                            **to_item(
+                                {
+                                    "org_id": invitation.org_id,
+                                    "invitation_id": invitation.invitation_id,
+                                    "email": invitation.email,
+                                    "role": invitation.role,
+                                    "invited_by": invitation.invited_by,
+                                    "created_at": invitation.created_at,
+                                    "expires_at": invitation.expires_at,
+                                    "token_digest": invitation.token_digest,
+                                }
+                            ),
+                        },
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+                self._token_put(token),
+                {
+                    "ConditionCheck": {
+                        "TableName": self._table,
+                        "Key": _org_key(invitation.org_id),
+                        "ConditionExpression": "attribute_exists(PK)",
+                    }
+                },
+            ]
+        )
+
+    def get_invitation(self, org_id: str, invitation_id: str) -> InvitationRecord | None:
+        item = self._db.get_item(
+            TableName=self._table, Key=_invite_key(org_id, invitation_id), ConsistentRead=True
+        ).get("Item")
+        return _invitation(from_item(item)) if item else None
+
+    def revoke_invitation(self, invitation: InvitationRecord) -> None:
+        self._db.transact_write_items(
+            TransactItems=[
+                {
+                    "Delete": {
+                        "TableName": self._table,
+                        "Key": _invite_key(invitation.org_id, invitation.invitation_id),
+                    }
+                },
+                {"Delete": {"TableName": self._table, "Key": _token_key(invitation.token_digest)}},
+            ]
+        )
+
+    def accept_invitation(
+        self, invitation: InvitationRecord, user: UserRecord, org_name: str, joined_at: str
+    ) -> None:
+        """Spends the token and the invitation, adds the membership, counts it: all or nothing."""
+        admin_increment = 1 if invitation.role == "admin" else 0
+        try:
+            self._db.transact_write_items(
+                TransactItems=[
+                    self._token_consume(invitation.token_digest),
+                    {
+                        "Delete": {
+                            "TableName": self._table,
+                            "Key": _invite_key(invitation.org_id, invitation.invitation_id),
+                            "ConditionExpression": "token_digest = :d",
+                            "ExpressionAttributeValues": to_item({":d": invitation.token_digest}),
+                        }
+                    },
+                    self._member_put(
+                        MemberRecord(
+                            invitation.org_id,
+                            user.user_id,
+                            user.full_name,
+                            user.email,
+                            invitation.role,
+                            joined_at,
+                        )
+                    ),
+                    self._profile_join(user.user_id, invitation.org_id, org_name, invitation.role),
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": _org_key(invitation.org_id),
+                            "UpdateExpression": "ADD member_count :one, admin_count :a",
+                            "ConditionExpression": "attribute_exists(PK)",
+                            "ExpressionAttributeValues": to_item({":one": 1, ":a": admin_increment}),
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            reasons = cancellation_reasons(error)
+            if not reasons:
+                raise
+            if reasons[0] != "None" or reasons[1] != "None" or reasons[4] != "None":
+                raise LinkInvalid("link.invalid") from None
+            raise Conflict("organisation.already_member") from None
+
+    def remove_member(self, member: MemberRecord) -> None:
+        items: list[dict[str, Any]] = [
+            {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": _member_key(member.org_id, member.user_id),
+                    "ConditionExpression": "#r = :r",
+                    "ExpressionAttributeNames": {"#r": "role"},
+                    "ExpressionAttributeValues": to_item({":r": member.role}),
+                }
+            },
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": _user_key(member.user_id),
+                    "UpdateExpression": "REMOVE organisation_id, organisation_name, #r",
+                    "ConditionExpression": "organisation_id = :o",
+                    "ExpressionAttributeNames": {"#r": "role"},
+                    "ExpressionAttributeValues": to_item({":o": member.org_id}),
+                }
+            },
+            self._count_change(member.org_id, members=-1, admins=-1 if member.role == "admin" else 0),
+        ]
+        self._run_membership_change(items)
+
+    def change_role(self, member: MemberRecord, role: Literal["admin", "member"]) -> None:
+        if role == member.role:
+            return
+        items: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": _member_key(member.org_id, member.user_id),
+                    "UpdateExpression": "SET #r = :new",
+                    "ConditionExpression": "#r = :old",
+                    "ExpressionAttributeNames": {"#r": "role"},
+                    "ExpressionAttributeValues": to_item({":new": role, ":old": member.role}),
+                }
+            },
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": _user_key(member.user_id),
+                    "UpdateExpression": "SET #r = :new",
+                    "ConditionExpression": "organisation_id = :o",
+                    "ExpressionAttributeNames": {"#r": "role"},
+                    "ExpressionAttributeValues": to_item({":new": role, ":o": member.org_id}),
+                }
+            },
+            self._count_change(member.org_id, members=0, admins=1 if role == "admin" else -1),
+        ]
+        self._run_membership_change(items)
+
+    def _count_change(self, org_id: str, *, members: int, admins: int) -> dict[str, Any]:
+        """Keeps the counters; removing or demoting an admin requires another admin to remain."""
+        condition = "attribute_exists(PK)"
+        if admins < 0:
+            condition += " AND admin_count > :one"
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": _org_key(org_id),
+                "UpdateExpression": "ADD member_count :m, admin_count :a",
+                "ConditionExpression": condition,
+                "ExpressionAttributeValues": to_item(
+                    {":m": members, ":a": admins, **({":one": 1} if admins < 0 else {})}
+                ),
+            }
+        }
+
+    def _run_membership_change(self, items: list[dict[str, Any]]) -> None:
+        try:
+            self._db.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
+        except ClientError as error:
+            reasons = cancellation_reasons(error)
+            if not reasons:
+                raise
+            if reasons[2] == "ConditionalCheckFailed" and reasons[0] == "None" and reasons[1] == "None":
+                raise Conflict("organisation.last_admin") from None
+            raise Conflict("request.conflict_retry") from None
+
+
+def _user_attributes(user: UserRecord) -> dict[str, Any]:
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "language": user.language,
+        "consent_version": user.consent_version,
+        "consent_at": user.consent_at,
+        "created_at": user.created_at,
+    }
+
+
+def _org_attributes(org: OrganisationRecord) -> dict[str, Any]:
+    return {
+        "org_id": org.org_id,
+        "name": org.name,
+        "licensed_practitioners": org.licensed_practitioners,
+        "member_count": org.member_count,
+        "admin_count": org.admin_count,
+        "created_at": org.created_at,
+        "created_by": org.created_by,
+    }

@@ -1,0 +1,85 @@
+"""boto3 clients, created once per process and replaceable in tests.
+
+Endpoints come from boto3's own AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> variables, so the same
+code talks to AWS, to DynamoDB Local and to moto's server without a branch.
+Every client passes each API call to the registered call hooks (botocore's before-call event), which
+is how tests count the AWS calls one request makes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
+import boto3
+from botocore.config import Config
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_sesv2 import SESV2Client
+    from mypy_boto3_sns import SNSClient
+
+CallHook = Callable[[str, str], None]
+
+_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 3},
+    connect_timeout=2,
+    read_timeout=5,
+    tcp_keepalive=True,
+)
+_clients: dict[str, Any] = {}
+_hooks: list[CallHook] = []
+
+
+def _notify(model: Any, **_: Any) -> None:
+    for hook in list(_hooks):
+        hook(model.service_model.service_name, model.name)
+
+
+def client(service: str) -> Any:
+    if service not in _clients:
+        created = boto3.client(service, config=_CONFIG)  # type: ignore[call-overload]
+        created.meta.events.register("before-call", _notify)
+        _clients[service] = created
+    return _clients[service]
+
+
+def override(service: str, replacement: Any) -> None:
+    """Use another client (a Stubber-wrapped one, or one pointed elsewhere) for this process."""
+    if hasattr(replacement, "meta"):
+        replacement.meta.events.register("before-call", _notify)
+    _clients[service] = replacement
+
+
+def reset() -> None:
+    _clients.clear()
+
+
+def add_call_hook(hook: CallHook) -> None:
+    _hooks.append(hook)
+
+
+def remove_call_hook(hook: CallHook) -> None:
+    _hooks.remove(hook)
+
+
+def dynamodb() -> DynamoDBClient:
+    return cast("DynamoDBClient", client("dynamodb"))
+
+
+def cognito() -> CognitoIdentityProviderClient:
+    return cast("CognitoIdentityProviderClient", client("cognito-idp"))
+
+
+def events() -> EventBridgeClient:
+    return cast("EventBridgeClient", client("events"))
+
+
+def sesv2() -> SESV2Client:
+    return cast("SESV2Client", client("sesv2"))
+
+
+def sns() -> SNSClient:
+    return cast("SNSClient", client("sns"))

@@ -1,0 +1,136 @@
+"""Messages a user reads, in German (the default) and English.
+
+Domains register their own catalogues; the resolver picks the language from `Accept-Language`.
+A missing key is a programming error and fails loudly in tests (see tests/unit/test_i18n.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+Language = Literal["de", "en"]
+DEFAULT_LANGUAGE: Language = "de"
+
+Catalogue = dict[str, dict[Language, str]]
+
+_CATALOGUE: Catalogue = {
+    # Generic request errors.
+    "request.invalid": {
+        "de": "Die Anfrage enthält ungültige Angaben.",
+        "en": "The request contains invalid data.",
+    },
+    "request.unauthorized": {
+        "de": "Bitte melden Sie sich an.",
+        "en": "Please sign in.",
+    },
+    "request.not_found": {
+        "de": "Diese Adresse gibt es nicht.",
+        "en": "There is no such address.",
+    },
+    "request.internal_error": {
+        "de": "Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es später erneut.",
+        "en": "An unexpected error occurred. Please try again later.",
+    },
+    "request.dependency_failed": {
+        "de": "Der Dienst ist vorübergehend nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.",
+        "en": "The service is temporarily unavailable. Please try again in a moment.",
+    },
+    "request.rate_limited": {
+        "de": "Zu viele Anfragen. Bitte versuchen Sie es in {retry_after} Sekunden erneut.",
+        "en": "Too many requests. Please try again in {retry_after} seconds.",
+    },
+    # Field-level messages, keyed by pydantic's error type (see field_message).
+    "field.missing": {"de": "Dieses Feld ist erforderlich.", "en": "This field is required."},
+    "field.extra_forbidden": {
+        "de": "Dieses Feld ist nicht erlaubt.",
+        "en": "This field is not allowed.",
+    },
+    "field.string_too_short": {
+        "de": "Bitte mindestens {min_length} Zeichen eingeben.",
+        "en": "Please enter at least {min_length} characters.",
+    },
+    "field.string_too_long": {
+        "de": "Bitte höchstens {max_length} Zeichen eingeben.",
+        "en": "Please enter at most {max_length} characters.",
+    },
+    "field.string_type": {"de": "Bitte einen Text angeben.", "en": "Please enter text."},
+    "field.int_type": {"de": "Bitte eine ganze Zahl angeben.", "en": "Please enter a whole number."},
+    "field.int_parsing": {"de": "Bitte eine ganze Zahl angeben.", "en": "Please enter a whole number."},
+    "field.bool_type": {"de": "Bitte ja oder nein angeben.", "en": "Please answer yes or no."},
+    "field.bool_parsing": {"de": "Bitte ja oder nein angeben.", "en": "Please answer yes or no."},
+    "field.greater_than_equal": {
+        "de": "Der Wert muss mindestens {ge} sein.",
+        "en": "The value must be at least {ge}.",
+    },
+    "field.less_than_equal": {
+        "de": "Der Wert darf höchstens {le} sein.",
+        "en": "The value must be at most {le}.",
+    },
+    "field.literal_error": {
+        "de": "Erlaubt sind: {expected}.",
+        "en": "Allowed values: {expected}.",
+    },
+    "field.enum": {"de": "Erlaubt sind: {expected}.", "en": "Allowed values: {expected}."},
+    "field.model_type": {
+        "de": "Bitte ein JSON-Objekt angeben.",
+        "en": "Please send a JSON object.",
+    },
+    "field.dict_type": {"de": "Bitte ein JSON-Objekt angeben.", "en": "Please send a JSON object."},
+    "field.json_invalid": {
+        "de": "Der Inhalt ist kein gültiges JSON.",
+        "en": "The body is not valid JSON.",
+    },
+    "field.email": {
+        "de": "Bitte eine gültige E-Mail-Adresse angeben.",
+        "en": "Please enter a valid e-mail address.",
+    },
+    "field.invalid": {"de": "Ungültiger Wert.", "en": "Invalid value."},
+}
+
+
+def register(catalogue: Catalogue) -> None:
+    clash = set(catalogue) & set(_CATALOGUE)
+    same = {k for k in clash if catalogue[k] == _CATALOGUE[k]}
+    if clash - same:
+        raise ValueError(f"message keys registered twice: {sorted(clash - same)}")
+    _CATALOGUE.update(catalogue)
+
+
+def has(key: str) -> bool:
+    return key in _CATALOGUE
+
+
+def keys() -> set[str]:
+    return set(_CATALOGUE)
+
+
+def text(key: str, language: Language, **params: Any) -> str:
+    entry = _CATALOGUE[key]
+    template = entry.get(language) or entry[DEFAULT_LANGUAGE]
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template
+
+
+def negotiate(accept_language: str | None) -> Language:
+    """The best of de/en for an Accept-Language header; German when nothing matches."""
+    if not accept_language:
+        return DEFAULT_LANGUAGE
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept_language.split(",")):
+        tag, _, rest = part.strip().partition(";")
+        quality = 1.0
+        if rest.strip().startswith("q="):
+            try:
+                quality = float(rest.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        ranked.append((-quality, position, tag.strip().lower()))
+    for negative_quality, _, tag in sorted(ranked):
+        if negative_quality >= 0:
+            continue
+        primary = tag.split("-")[0]
+        if primary in ("de", "en"):
+            return "de" if primary == "de" else "en"
+    return DEFAULT_LANGUAGE

@@ -1,0 +1,65 @@
+"""Structured logging that never writes personal data.
+
+Every record is serialised by powertools and then passed through `redact`, which masks e-mail addresses
+and phone numbers wherever they appear, and drops the values of keys that hold names or message bodies.
+Code should not log such data in the first place; this is the net under that rule.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"\+\d[\d ]{6,17}\d|\b0\d{2,5}[ /\-]?\d{4,10}\b")
+_PERSONAL_KEYS = frozenset(
+    {
+        "email",
+        "e_mail",
+        "phone",
+        "mobile",
+        "name",
+        "full_name",
+        "first_name",
+        "last_name",
+        "body",
+        "message_body",
+        "password",
+        "token",
+        "refresh_token",
+        "access_token",
+        "id_token",
+    }
+)
+REDACTED = "[redacted]"
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: (REDACTED if k.lower() in _PERSONAL_KEYS else _scrub(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, str):
+        return _PHONE.sub(REDACTED, _EMAIL.sub(REDACTED, value))
+    return value
+
+
+def redact(serialised: str) -> str:
+    try:
+        record = json.loads(serialised)
+    except ValueError:
+        return _PHONE.sub(REDACTED, _EMAIL.sub(REDACTED, serialised))
+    return json.dumps(_scrub(record), ensure_ascii=False, default=str)
+
+
+class RedactingFormatter(LambdaPowertoolsFormatter):
+    def serialize(self, log: dict[str, Any]) -> str:
+        return redact(super().serialize(log))
+
+
+def get_logger(service: str | None = None) -> Logger:
+    return Logger(service=service, logger_formatter=RedactingFormatter(), log_uncaught_exceptions=True)

@@ -1,0 +1,92 @@
+"""E-mail through SES v2, rendered from Jinja2 templates with an HTML and a text part, in de or en.
+
+Templates live in a domain's `mail_templates/<name>/<lang>.{subject.txt,body.txt,body.html}` and extend
+the shared layouts. The environment is sandboxed (templates may one day be edited by agents), undefined
+variables are errors, every variable in the HTML part is escaped, and a subject can never carry a line
+break (no header injection). Every message carries a reference id in its footer and as an SES tag.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from shared.i18n import Language
+
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2 import SESV2Client
+
+SHARED_TEMPLATES = Path(__file__).parent / "mail_templates"
+_LINE_BREAKS = re.compile(r"[\r\n\t]+")
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
+class MailRenderer:
+    def __init__(self, template_dir: Path) -> None:
+        self._env = SandboxedEnvironment(
+            loader=FileSystemLoader([str(template_dir), str(SHARED_TEMPLATES)]),
+            undefined=StrictUndefined,
+            autoescape=lambda name: bool(name and name.endswith(".html")),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+    def render(
+        self, template: str, language: Language, context: dict[str, Any], reference_id: str
+    ) -> RenderedMail:
+        values = {**context, "reference_id": reference_id, "language": language}
+        subject = self._env.get_template(f"{template}/{language}.subject.txt").render(values)
+        return RenderedMail(
+            subject=_LINE_BREAKS.sub(" ", subject).strip(),
+            text=self._env.get_template(f"{template}/{language}.body.txt").render(values),
+            html=self._env.get_template(f"{template}/{language}.body.html").render(values),
+        )
+
+
+class Mailer:
+    def __init__(self, client: SESV2Client, sender: str, renderer: MailRenderer) -> None:
+        self._client = client
+        self._sender = sender
+        self._renderer = renderer
+
+    def send(
+        self,
+        *,
+        to: str,
+        template: str,
+        language: Language,
+        context: dict[str, Any],
+        reference_id: str,
+    ) -> str:
+        """Sends one message and returns SES's message id."""
+        mail = self._renderer.render(template, language, context, reference_id)
+        response = self._client.send_email(
+            FromEmailAddress=self._sender,
+            Destination={"ToAddresses": [to]},
+            Content={
+                "Simple": {
+                    "Subject": {"Data": mail.subject, "Charset": "UTF-8"},
+                    "Body": {
+                        "Text": {"Data": mail.text, "Charset": "UTF-8"},
+                        "Html": {"Data": mail.html, "Charset": "UTF-8"},
+                    },
+                }
+            },
+            EmailTags=[
+                {"Name": "reference_id", "Value": reference_id},
+                {"Name": "template", "Value": template.replace("/", "-")},
+            ],
+        )
+        return str(response.get("MessageId", ""))

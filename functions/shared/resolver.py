@@ -1,0 +1,185 @@
+"""One resolver factory for every domain function: routing, validation and error mapping done once.
+
+Errors leave as `{"error": {"code", "message", "fields"?}}`, in German unless the request asks for
+English. Validation errors name every wrong field. Botocore failures that survive the client's
+retries become 503 with Retry-After, anything else unexpected 500, both logged without personal data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import BotoCoreError, ClientError
+
+from shared import i18n
+from shared.errors import DomainError, RateLimited
+from shared.identity import Caller, caller_from_event
+
+JSON = "application/json"
+RETRY_AFTER_SECONDS = 2
+
+
+def language(app: APIGatewayHttpResolver | APIGatewayHttpRouter) -> i18n.Language:
+    return i18n.negotiate(app.current_event.headers.get("accept-language"))
+
+
+def current_caller(app: APIGatewayHttpResolver | APIGatewayHttpRouter) -> Caller:
+    return caller_from_event(app.current_event.raw_event)
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return Response(
+        status_code=status,
+        content_type=JSON,
+        body=json.dumps({"error": error}, ensure_ascii=False),
+        headers=headers,
+    )
+
+
+def field_path(loc: Sequence[str | int]) -> str:
+    """('body', 'consent', 'version') -> 'consent.version'; ('body', 'cc', 0) -> 'cc[0]'."""
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header") and len(parts) > 1:
+        parts = parts[1:]
+    if parts and isinstance(parts[0], int):  # json_invalid reports a character position
+        return "body"
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "body"
+
+
+def field_message(error: dict[str, Any], lang: i18n.Language) -> str:
+    kind = str(error.get("type", "invalid"))
+    key = f"field.{kind}"
+    if not i18n.has(key):
+        key = "field.invalid"
+    params = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+    return i18n.text(key, lang, **params)
+
+
+def validation_fields(errors: Sequence[Any], lang: i18n.Language) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for error in errors:
+        path = field_path(error.get("loc", ()))
+        fields.setdefault(path, field_message(error, lang))
+    return fields
+
+
+def create_resolver(
+    *,
+    routers: Sequence[APIGatewayHttpRouter],
+    logger: Logger,
+    title: str,
+) -> APIGatewayHttpResolver:
+    app = APIGatewayHttpResolver(enable_validation=True)
+    for router in routers:
+        app.include_router(router)
+
+    @app.exception_handler(RequestValidationError)
+    def on_validation(error: RequestValidationError) -> Response[Any]:
+        lang = language(app)
+        fields = validation_fields(error.errors(), lang)
+        logger.info("request rejected", extra={"reason": "validation", "fields": sorted(fields)})
+        return error_response(422, "validation_error", i18n.text("request.invalid", lang), fields)
+
+    @app.exception_handler(DomainError)
+    def on_domain_error(error: DomainError) -> Response[Any]:
+        lang = language(app)
+        fields = {
+            f.field: i18n.text(f.message_key, lang, **f.params) for f in error.fields
+        } or None
+        headers = None
+        params = dict(error.params)
+        if isinstance(error, RateLimited):
+            headers = {"Retry-After": str(error.retry_after_seconds)}
+            params.setdefault("retry_after", error.retry_after_seconds)
+        logger.info("request refused", extra={"code": error.code, "key": error.message_key})
+        return error_response(
+            error.status, error.code, i18n.text(error.message_key, lang, **params), fields, headers
+        )
+
+    @app.exception_handler(ClientError)
+    def on_client_error(error: ClientError) -> Response[Any]:
+        code = error.response.get("Error", {}).get("Code", "")
+        operation = getattr(error, "operation_name", "")
+        logger.error("AWS call failed", extra={"aws_error": code, "operation": operation})
+        return error_response(
+            503,
+            "temporarily_unavailable",
+            i18n.text("request.dependency_failed", language(app)),
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+    @app.exception_handler(BotoCoreError)
+    def on_botocore_error(error: BotoCoreError) -> Response[Any]:
+        logger.error("AWS unreachable", extra={"aws_error": type(error).__name__})
+        return error_response(
+            503,
+            "temporarily_unavailable",
+            i18n.text("request.dependency_failed", language(app)),
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+    @app.not_found
+    def on_not_found(_: Exception) -> Response[Any]:
+        return error_response(404, "not_found", i18n.text("request.not_found", language(app)))
+
+    @app.exception_handler(Exception)
+    def on_unexpected(error: Exception) -> Response[Any]:
+        logger.exception("unhandled error", extra={"error_type": type(error).__name__})
+        return error_response(
+            500, "internal_error", i18n.text("request.internal_error", language(app))
+        )
+
+    app.openapi_title = title  # type: ignore[attr-defined]
+    return app
+
+
+def lambda_entry(
+    app: APIGatewayHttpResolver, logger: Logger, tracing_enabled: Callable[[], bool]
+) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+    """The function's handler: logging context, and tracing when the settings say so.
+
+    Settings are read at the first invocation, not at import; the X-Ray SDK is imported only when
+    tracing is on, so a function without tracing does not pay for it at cold start.
+    """
+
+    def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        request_id = ((event.get("requestContext") or {}).get("requestId")) or None
+        logger.set_correlation_id(request_id)
+        return app.resolve(event, context)
+
+    logged = logger.inject_lambda_context(clear_state=True)(resolve)
+    chosen: list[Callable[[dict[str, Any], LambdaContext], dict[str, Any]]] = []
+
+    def entry(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        if not chosen:
+            if tracing_enabled():
+                from aws_lambda_powertools import Tracer
+
+                chosen.append(Tracer().capture_lambda_handler(logged))
+            else:
+                chosen.append(logged)
+        return chosen[0](event, context)
+
+    return entry
