@@ -42,6 +42,10 @@ MESSAGES: Catalogue = {
         "de": "Das Passwort braucht mindestens 10 Zeichen, Groß- und Kleinbuchstaben und eine Ziffer.",
         "en": "The password needs at least 10 characters, upper and lower case letters and a digit.",
     },
+    "field.consent_required": {
+        "de": "Bitte stimmen Sie der Datenschutzerklärung zu.",
+        "en": "Please accept the privacy policy.",
+    },
     "organisation.not_found": {
         "de": "Die Organisation wurde nicht gefunden.",
         "en": "The organisation was not found.",

@@ -31,8 +31,16 @@ FullName = Annotated[str, Field(min_length=2, max_length=120, examples=["Dr. Ann
 Token = Annotated[str, Field(min_length=20, max_length=200, description="The token from the e-mailed link")]
 
 
+def _consented(value: bool) -> bool:
+    if value is not True:
+        raise PydanticCustomError("consent_required", "the privacy policy must be accepted")
+    return value
+
+
 class PrivacyConsent(InputModel):
-    accepted: Literal[True] = Field(description="Must be true: the privacy policy was accepted")
+    accepted: Annotated[bool, AfterValidator(_consented)] = Field(
+        description="Must be true: the privacy policy was accepted"
+    )
     version: str = Field(min_length=1, max_length=40, examples=["2026-05"])
 
 

@@ -492,11 +492,15 @@ class AccountsStore:
             raise
 
     def list_organisations(self, name_prefix: str, cursor: str | None) -> tuple[list[OrganisationRecord], str | None]:
+        condition, values = "GSI1PK = :p", {":p": "ORGS"}
+        if name_prefix:  # DynamoDB refuses an empty string in a key condition
+            condition += " AND begins_with(GSI1SK, :s)"
+            values[":s"] = name_prefix.casefold()
         request: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": "GSI1",
-            "KeyConditionExpression": "GSI1PK = :p AND begins_with(GSI1SK, :s)",
-            "ExpressionAttributeValues": to_item({":p": "ORGS", ":s": name_prefix.casefold()}),
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": to_item(values),
             "Limit": ORG_LIST_PAGE,
         }
         start = _decode_cursor(cursor)

@@ -3,12 +3,18 @@
 Templates live in a domain's `mail_templates/<name>/<lang>.{subject.txt,body.txt,body.html}` and extend
 the shared layouts. The environment is sandboxed (templates may one day be edited by agents), undefined
 variables are errors, every variable in the HTML part is escaped, and a subject can never carry a line
-break (no header injection). Every message carries a reference id in its footer and as an SES tag.
+break (no header injection). Every message carries a reference id in its footer, in an
+`X-Reference-ID` header and as an SES tag.
+
+Messages are built as MIME with the standard library and sent raw, so that headers the ticket mails
+need (Reply-To, References) travel as they are.
 """
 
 from __future__ import annotations
 
 import re
+from email.message import EmailMessage
+from email.utils import make_msgid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -72,18 +78,19 @@ class Mailer:
     ) -> str:
         """Sends one message and returns SES's message id."""
         mail = self._renderer.render(template, language, context, reference_id)
+        message = EmailMessage()
+        message["Subject"] = mail.subject
+        message["From"] = self._sender
+        message["To"] = to
+        message["Message-ID"] = make_msgid(domain=self._sender.rpartition("@")[2])
+        message["X-Reference-ID"] = reference_id
+        message.set_content(mail.text, charset="utf-8")
+        message.add_alternative(mail.html, subtype="html", charset="utf-8")
+        message["Content-Language"] = language  # after set_content, which drops Content-* headers
         response = self._client.send_email(
             FromEmailAddress=self._sender,
             Destination={"ToAddresses": [to]},
-            Content={
-                "Simple": {
-                    "Subject": {"Data": mail.subject, "Charset": "UTF-8"},
-                    "Body": {
-                        "Text": {"Data": mail.text, "Charset": "UTF-8"},
-                        "Html": {"Data": mail.html, "Charset": "UTF-8"},
-                    },
-                }
-            },
+            Content={"Raw": {"Data": message.as_bytes()}},
             EmailTags=[
                 {"Name": "reference_id", "Value": reference_id},
                 {"Name": "template", "Value": template.replace("/", "-")},

@@ -1,0 +1,1 @@
+"""Tooling around the functions: the local stack and the OpenAPI generator."""

@@ -1,0 +1,62 @@
+"""`make run`: the whole system on 127.0.0.1 until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+
+from infra.local import demo, provision
+from infra.local.stack import REGION, LocalStack
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Run the support-portal backend locally")
+    parser.add_argument("--port", type=int, default=3000, help="HTTP API port (default 3000)")
+    parser.add_argument("--dynamodb-port", type=int, default=0, help="DynamoDB Local port (default: free)")
+    parser.add_argument("--moto-port", type=int, default=0, help="moto server port (default: free)")
+    parser.add_argument("--no-demo", action="store_true", help="start without demo data")
+    args = parser.parse_args()
+
+    stack = LocalStack(
+        api_port=args.port,
+        dynamodb_port=args.dynamodb_port,
+        moto_port=args.moto_port,
+        parameters={"AnonymousRequestsPerHour": "1000"},
+    )
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    print("Starting DynamoDB Local, moto and the functions …", flush=True)
+    try:
+        stack.start()
+        users: list[demo.DemoUser] = []
+        if not args.no_demo:
+            cognito = provision.client("cognito-idp", stack.moto.endpoint, REGION)
+            users = demo.seed(stack.api_url, cognito, stack.resolver.physical_ids["UserPool"])
+        url = stack.api_url
+        print(
+            f"\nSupport portal running on {url}\n"
+            f"  API               {url}/accounts/health\n"
+            f"  Swagger UI        {url}/docs   (OpenAPI: {url}/openapi.json)\n"
+            f"  Outbox (mail/SMS) {url}/_local/outbox\n"
+            f"  Local config      {url}/_local/config\n"
+            f"  DynamoDB Local    {stack.dynamodb.endpoint}\n"
+            f"  moto (S3, SES, SNS, SQS, EventBridge, Cognito) {stack.moto.endpoint}\n",
+            flush=True,
+        )
+        if users:
+            print("Demo logins (POST /accounts/sessions):", flush=True)
+            for user in users:
+                print(f"  {user.role:<20} {user.email:<42} {user.password}", flush=True)
+        print("\nCtrl-C stops everything.", flush=True)
+        stopped.wait()
+    finally:
+        print("Stopping …", flush=True)
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Runs each function of the template in its own process, as Lambda runs each in its own sandbox:
+its own environment (from the template), its own imports and cold start, one invocation at a time."""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import os
+import sys
+import threading
+import traceback
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from infra.local.template import ROOT
+
+
+@dataclass
+class LocalContext:
+    function_name: str
+    aws_request_id: str
+    memory_limit_in_mb: int = 512
+    function_version: str = "$LATEST"
+    invoked_function_arn: str = ""
+    log_group_name: str = ""
+    log_stream_name: str = "local"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000
+
+
+def _serve(connection: Any, handler_path: str, environment: dict[str, str], code_dir: str, name: str) -> None:
+    os.environ.update(environment)
+    sys.path.insert(0, code_dir)
+    module_name, _, attribute = handler_path.rpartition(".")
+    handler = getattr(importlib.import_module(module_name), attribute)
+    while True:
+        try:
+            event = connection.recv()
+        except EOFError:
+            return
+        context = LocalContext(function_name=name, aws_request_id=str(uuid.uuid4()))
+        try:
+            connection.send((True, handler(event, context)))
+        except Exception as error:  # noqa: BLE001 - reported to the caller as Lambda reports it
+            connection.send(
+                (False, {"errorType": type(error).__name__, "errorMessage": str(error),
+                         "stackTrace": traceback.format_exc()})
+            )
+
+
+class FunctionProcess:
+    def __init__(self, logical_id: str, handler: str, environment: dict[str, str], code_uri: str) -> None:
+        self.logical_id = logical_id
+        self._handler = handler
+        self._environment = environment
+        self._code_dir = str((ROOT / code_uri).resolve())
+        self._lock = threading.Lock()
+        self._process: Any = None
+        self._connection: Any = None
+
+    def start(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        self._process = context.Process(
+            target=_serve,
+            args=(child, self._handler, self._environment, self._code_dir, self.logical_id),
+            daemon=True,
+            name=f"lambda-{self.logical_id}",
+        )
+        self._process.start()
+        self._connection = parent
+
+    def invoke(self, event: dict[str, Any]) -> tuple[bool, Any]:
+        """(True, result) or (False, error) as Lambda would report an unhandled error."""
+        with self._lock:
+            if self._process is None or not self._process.is_alive():
+                self.start()
+            self._connection.send(event)
+            ok, result = self._connection.recv()
+            return bool(ok), result
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join(timeout=5)
+            self._process = None

@@ -1,0 +1,59 @@
+"""What the local stack "sent": e-mails (SES) and SMS (SNS), read from moto's server in this process."""
+
+from __future__ import annotations
+
+import re
+from email import message_from_string, policy
+from email.message import EmailMessage
+from typing import Any
+
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+from moto.sns.models import sns_backends
+
+_LINK = re.compile(r"https?://[^\s\"'<>]+")
+
+
+def _mail(message_id: str, raw: str) -> dict[str, Any]:
+    parsed = message_from_string(raw, policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    text_part = parsed.get_body(preferencelist=("plain",))
+    html_part = parsed.get_body(preferencelist=("html",))
+    text = text_part.get_content() if text_part else ""
+    html = html_part.get_content() if html_part else ""
+    return {
+        "id": message_id,
+        "from": str(parsed["From"]),
+        "to": str(parsed["To"]),
+        "subject": str(parsed["Subject"]),
+        "reference_id": str(parsed["X-Reference-ID"] or ""),
+        "language": str(parsed["Content-Language"] or ""),
+        "text": text,
+        "html": html,
+        "links": sorted(set(_LINK.findall(text))),
+    }
+
+
+def mails(region: str) -> list[dict[str, Any]]:
+    backend = ses_backends[DEFAULT_ACCOUNT_ID][region]
+    found = []
+    for message in backend.sent_messages:
+        raw = getattr(message, "raw_data", None)
+        if raw is not None:
+            found.append(_mail(message.id, raw))
+        else:
+            found.append(
+                {"id": message.id, "from": message.source, "to": ", ".join(message.destinations.get("ToAddresses", [])),
+                 "subject": message.subject, "text": "", "html": message.body, "links": _LINK.findall(message.body)}
+            )
+    return found
+
+
+def sms(region: str) -> list[dict[str, Any]]:
+    backend = sns_backends[DEFAULT_ACCOUNT_ID][region]
+    return [{"id": mid, "to": number, "text": text} for mid, (number, text) in backend.sms_messages.items()]
+
+
+def clear(region: str) -> None:
+    ses_backends[DEFAULT_ACCOUNT_ID][region].sent_messages.clear()
+    sns_backends[DEFAULT_ACCOUNT_ID][region].sms_messages.clear()
