@@ -22,7 +22,7 @@ def document() -> dict[str, Any]:
         "info": {
             "title": "Support portal API",
             "version": "1.0.0",
-            "description": "Errors: {\"error\": {\"code\", \"message\", \"fields\"?}}; German unless "
+            "description": 'Errors: {"error": {"code", "message", "fields"?}}; German unless '
             "Accept-Language asks for English. Routes not marked public need a Cognito access token.",
         },
         "paths": {},
@@ -38,8 +38,12 @@ def document() -> dict[str, Any]:
             continue
         module_name = function["Properties"]["Handler"].rpartition(".")[0]
         app = importlib.import_module(module_name).app
-        schema = app.get_openapi_schema(title=logical).model_dump(mode="json", by_alias=True, exclude_none=True)
-        public = {(p["Method"].lower(), p["Path"]) for p in http if p.get("Auth", {}).get("Authorizer") == "NONE"}
+        schema = app.get_openapi_schema(title=logical).model_dump(
+            mode="json", by_alias=True, exclude_none=True
+        )
+        public = {
+            (p["Method"].lower(), p["Path"]) for p in http if p.get("Auth", {}).get("Authorizer") == "NONE"
+        }
         for path, operations in schema.get("paths", {}).items():
             for method, operation in operations.items():
                 if (method, path) not in public:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
-
 from shared.errors import Conflict, FieldError, Invalid, Unauthorized
 
 if TYPE_CHECKING:
@@ -84,7 +83,11 @@ class CognitoIdentityProvider:
                 AuthParameters={"USERNAME": email, "PASSWORD": password},
             )
         except ClientError as error:
-            if _code(error) in ("NotAuthorizedException", "UserNotFoundException", "UserNotConfirmedException"):
+            if _code(error) in (
+                "NotAuthorizedException",
+                "UserNotFoundException",
+                "UserNotConfirmedException",
+            ):
                 raise Unauthorized("auth.credentials_wrong") from None
             raise
         return self._tokens(response)

@@ -13,19 +13,6 @@ from typing import Literal
 
 from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
-
-from accounts import models
-from accounts.identity_provider import CognitoIdentityProvider, IssuedTokens
-from accounts.settings import AccountsSettings
-from accounts.store import (
-    AccountsStore,
-    InvitationRecord,
-    MemberRecord,
-    OrganisationRecord,
-    OrganisationView,
-    TokenRecord,
-    UserRecord,
-)
 from shared.clock import Clock, iso
 from shared.errors import (
     Conflict,
@@ -42,6 +29,19 @@ from shared.identity import Caller
 from shared.ids import new_id, new_token, token_digest
 from shared.mail import Mailer
 from shared.ratelimit import RateLimiter
+
+from accounts import models
+from accounts.identity_provider import CognitoIdentityProvider, IssuedTokens
+from accounts.settings import AccountsSettings
+from accounts.store import (
+    AccountsStore,
+    InvitationRecord,
+    MemberRecord,
+    OrganisationRecord,
+    OrganisationView,
+    TokenRecord,
+    UserRecord,
+)
 
 Role = Literal["admin", "member"]
 
@@ -179,9 +179,7 @@ class AccountsService:
             self.identity.delete_user(user.email)  # nothing half-stored: the pool follows the table
             raise
         tokens = self.identity.sign_in(user.email, request.password)
-        self._publish(
-            DomainEvent("UserActivated", {"user_id": user_id, "language": user.language})
-        )
+        self._publish(DomainEvent("UserActivated", {"user_id": user_id, "language": user.language}))
         return tokens
 
     # --- sessions and passwords --------------------------------------------------------------
@@ -387,7 +385,9 @@ class AccountsService:
             raise NotFound("invitation.not_found")
         self.store.revoke_invitation(invitation)
 
-    def accept_invitation(self, caller: Caller, request: models.InvitationAccept) -> models.OrganisationSummary:
+    def accept_invitation(
+        self, caller: Caller, request: models.InvitationAccept
+    ) -> models.OrganisationSummary:
         digest = token_digest(request.token)
         record = self.store.get_token(digest, "invitation", int(self.clock.now().timestamp()))
         org_id = str(record.data["organisation_id"])
@@ -463,7 +463,9 @@ class AccountsService:
         caller.require_agent()
         return to_profile(self._profile(user_id))
 
-    def list_organisations(self, caller: Caller, name_prefix: str, cursor: str | None) -> models.OrganisationPage:
+    def list_organisations(
+        self, caller: Caller, name_prefix: str, cursor: str | None
+    ) -> models.OrganisationPage:
         caller.require_agent()
         orgs, next_cursor = self.store.list_organisations(name_prefix, cursor)
         return models.OrganisationPage(

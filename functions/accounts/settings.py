@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cache
 
 from pydantic import Field, HttpUrl
-
 from shared.settings import FunctionSettings
 
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import ClientError
-
 from shared.dynamo import cancellation_reasons, from_item, is_conditional_failure, key, to_item
 from shared.errors import Conflict, FieldError, Invalid, LinkInvalid, NotFound
 
@@ -192,15 +191,13 @@ class AccountsStore:
 
     # --- single-use tokens -------------------------------------------------------------------
 
-    def _token_put(self, record: TokenRecord) -> dict[str, Any]:
+    def _token_put(self, record: TokenRecord) -> Any:
         return {
             "Put": {
                 "TableName": self._table,
                 "Item": {
                     **_token_key(record.digest),
-                    **to_item(
-                        {"kind": record.kind, "expires_at": record.expires_epoch, "data": record.data}
-                    ),
+                    **to_item({"kind": record.kind, "expires_at": record.expires_epoch, "data": record.data}),
                 },
                 "ConditionExpression": "attribute_not_exists(PK)",
             }
@@ -212,9 +209,7 @@ class AccountsStore:
 
     def get_token(self, digest: str, kind: TokenKind, now_epoch: int) -> TokenRecord:
         """The token if it exists, is of this kind and has not expired; LinkInvalid otherwise."""
-        response = self._db.get_item(
-            TableName=self._table, Key=_token_key(digest), ConsistentRead=True
-        )
+        response = self._db.get_item(TableName=self._table, Key=_token_key(digest), ConsistentRead=True)
         if "Item" not in response:
             raise LinkInvalid("link.invalid")
         values = from_item(response["Item"])
@@ -222,7 +217,7 @@ class AccountsStore:
             raise LinkInvalid("link.invalid")
         return TokenRecord(digest, kind, values["expires_at"], values.get("data") or {})
 
-    def _token_consume(self, digest: str) -> dict[str, Any]:
+    def _token_consume(self, digest: str) -> Any:
         return {
             "Delete": {
                 "TableName": self._table,
@@ -367,7 +362,7 @@ class AccountsStore:
                 raise Conflict("organisation.already_member") from None
             raise
 
-    def _member_put(self, member: MemberRecord) -> dict[str, Any]:
+    def _member_put(self, member: MemberRecord) -> Any:
         return {
             "Put": {
                 "TableName": self._table,
@@ -388,7 +383,7 @@ class AccountsStore:
             }
         }
 
-    def _profile_join(self, user_id: str, org_id: str, org_name: str, role: str) -> dict[str, Any]:
+    def _profile_join(self, user_id: str, org_id: str, org_name: str, role: str) -> Any:
         return {
             "Update": {
                 "TableName": self._table,
@@ -456,9 +451,7 @@ class AccountsStore:
                     "UpdateExpression": "SET #n = :n, GSI1SK = :s",
                     "ConditionExpression": "attribute_exists(PK)",
                     "ExpressionAttributeNames": {"#n": "name"},
-                    "ExpressionAttributeValues": to_item(
-                        {":n": name, ":s": f"{name.casefold()}#{org_id}"}
-                    ),
+                    "ExpressionAttributeValues": to_item({":n": name, ":s": f"{name.casefold()}#{org_id}"}),
                 }
             }
         ]
@@ -491,7 +484,9 @@ class AccountsStore:
                 raise NotFound("organisation.not_found") from None
             raise
 
-    def list_organisations(self, name_prefix: str, cursor: str | None) -> tuple[list[OrganisationRecord], str | None]:
+    def list_organisations(
+        self, name_prefix: str, cursor: str | None
+    ) -> tuple[list[OrganisationRecord], str | None]:
         condition, values = "GSI1PK = :p", {":p": "ORGS"}
         if name_prefix:  # DynamoDB refuses an empty string in a key condition
             condition += " AND begins_with(GSI1SK, :s)"
@@ -666,7 +661,7 @@ class AccountsStore:
         ]
         self._run_membership_change(items)
 
-    def _count_change(self, org_id: str, *, members: int, admins: int) -> dict[str, Any]:
+    def _count_change(self, org_id: str, *, members: int, admins: int) -> Any:
         """Keeps the counters; removing or demoting an admin requires another admin to remain."""
         condition = "attribute_exists(PK)"
         if admins < 0:

@@ -6,7 +6,8 @@ the wrong fields with their own message keys.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 
@@ -14,16 +15,14 @@ from typing import Any, ClassVar
 class FieldError:
     field: str
     message_key: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 class DomainError(Exception):
     status: ClassVar[int] = 400
     code: ClassVar[str] = "bad_request"
 
-    def __init__(
-        self, message_key: str, *, fields: list[FieldError] | None = None, **params: Any
-    ) -> None:
+    def __init__(self, message_key: str, *, fields: list[FieldError] | None = None, **params: Any) -> None:
         super().__init__(message_key)
         self.message_key = message_key
         self.fields = fields or []

@@ -36,9 +36,7 @@ class EventPublishError(Exception):
 
 
 class EventPublisher:
-    def __init__(
-        self, client: EventBridgeClient, bus_name: str, source: str, clock: Clock
-    ) -> None:
+    def __init__(self, client: EventBridgeClient, bus_name: str, source: str, clock: Clock) -> None:
         self._client = client
         self._bus_name = bus_name
         self._source = source
@@ -68,8 +66,6 @@ class EventPublisher:
             chunk = entries[start : start + MAX_ENTRIES_PER_CALL]
             response = self._client.put_events(Entries=chunk)  # type: ignore[arg-type]
             if response.get("FailedEntryCount", 0):
-                failed.extend(
-                    dict(result) for result in response["Entries"] if result.get("ErrorCode")
-                )
+                failed.extend(dict(result) for result in response["Entries"] if result.get("ErrorCode"))
         if failed:
             raise EventPublishError(failed)

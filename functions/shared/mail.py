@@ -13,9 +13,9 @@ need (Reply-To, References) travel as they are.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 

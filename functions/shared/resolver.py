@@ -105,9 +105,7 @@ def create_resolver(
     @app.exception_handler(DomainError)
     def on_domain_error(error: DomainError) -> Response[Any]:
         lang = language(app)
-        fields = {
-            f.field: i18n.text(f.message_key, lang, **f.params) for f in error.fields
-        } or None
+        fields = {f.field: i18n.text(f.message_key, lang, **f.params) for f in error.fields} or None
         headers = None
         params = dict(error.params)
         if isinstance(error, RateLimited):
@@ -147,9 +145,7 @@ def create_resolver(
     @app.exception_handler(Exception)
     def on_unexpected(error: Exception) -> Response[Any]:
         logger.exception("unhandled error", extra={"error_type": type(error).__name__})
-        return error_response(
-            500, "internal_error", i18n.text("request.internal_error", language(app))
-        )
+        return error_response(500, "internal_error", i18n.text("request.internal_error", language(app)))
 
     app.openapi_title = title  # type: ignore[attr-defined]
     return app

@@ -91,8 +91,12 @@ class EventDelivery:
                     url, arn = self._queue(props["Queue"])
                     self.subscriptions.append(
                         QueueSubscription(
-                            logical, url, arn, int(props.get("BatchSize", 10)),
-                            "ReportBatchItemFailures" in props.get("FunctionResponseTypes", []), False,
+                            logical,
+                            url,
+                            arn,
+                            int(props.get("BatchSize", 10)),
+                            "ReportBatchItemFailures" in props.get("FunctionResponseTypes", []),
+                            False,
                         )
                     )
                 elif kind == "EventBridgeRule":
@@ -106,7 +110,9 @@ class EventDelivery:
         resolved = self._resolver.resolve(props)
         name = f"local-{logical}-{event_name}"[:80]
         url = self._sqs.create_queue(QueueName=name)["QueueUrl"]
-        arn = self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        arn = self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
         bus = resolved.get("EventBusName", "default")
         self._events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps(resolved["Pattern"]))
         self._events.put_targets(Rule=name, EventBusName=bus, Targets=[{"Id": "local", "Arn": arn}])
@@ -160,7 +166,7 @@ class EventDelivery:
         while not self._stop.is_set():
             try:
                 self.deliver_once(subscription)
-            except Exception:  # noqa: BLE001 - a local poller keeps polling, as Lambda's does
+            except Exception:
                 self._stop.wait(1)
 
     def _tick(self, function: str, seconds: int) -> None:

@@ -54,7 +54,7 @@ class PortalClient:
             for link in mail["links"]:
                 parts = urlsplit(link)
                 if path_word in parts.path and parts.fragment.startswith("token="):
-                    return parts.fragment[len("token="):]
+                    return parts.fragment[len("token=") :]
         raise LookupError(f"no {path_word} link mailed to that address")
 
     def register_and_activate(self, user: DemoUser) -> dict[str, Any]:
@@ -69,13 +69,17 @@ class PortalClient:
         )
         response.raise_for_status()
         token = self.last_token_for(user.email, "aktivieren")
-        activated = self.call("POST", "/accounts/activation", json={"token": token, "password": user.password})
+        activated = self.call(
+            "POST", "/accounts/activation", json={"token": token, "password": user.password}
+        )
         activated.raise_for_status()
         tokens: dict[str, Any] = activated.json()
         return tokens
 
     def sign_in(self, user: DemoUser) -> dict[str, Any]:
-        response = self.call("POST", "/accounts/sessions", json={"email": user.email, "password": user.password})
+        response = self.call(
+            "POST", "/accounts/sessions", json={"email": user.email, "password": user.password}
+        )
         response.raise_for_status()
         tokens: dict[str, Any] = response.json()
         return tokens
@@ -84,9 +88,7 @@ class PortalClient:
 def seed(api_url: str, cognito: Any, user_pool_id: str) -> list[DemoUser]:
     client = PortalClient(api_url)
     admin_tokens = client.register_and_activate(ADMIN)
-    created = client.call(
-        "POST", "/organisations", admin_tokens["access_token"], json={"name": ORGANISATION}
-    )
+    created = client.call("POST", "/organisations", admin_tokens["access_token"], json={"name": ORGANISATION})
     created.raise_for_status()
     org_id = created.json()["id"]
     invited = client.call(

@@ -91,6 +91,67 @@ def _claim_value(value: Any) -> str:
     return str(value)
 
 
+def build_event(
+    route_key: str,
+    method: str,
+    raw_path: str,
+    query: str,
+    headers: dict[str, str],
+    body: bytes,
+    claims: dict[str, Any] | None,
+    source_ip: str,
+    path_parameters: dict[str, str],
+    port: int = 3000,
+) -> dict[str, Any]:
+    """The API Gateway HTTP API (payload 2.0) event for one request."""
+    now = time.time()
+    text_types = ("json", "text", "xml", "x-www-form-urlencoded")
+    is_text = not body or any(t in headers.get("content-type", "") for t in text_types)
+    params: dict[str, str] = {}
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        params[name] = f"{params[name]},{value}" if name in params else value
+    request_context: dict[str, Any] = {
+        "accountId": "123456789012",
+        "apiId": "local",
+        "domainName": f"127.0.0.1:{port}",
+        "domainPrefix": "127",
+        "http": {
+            "method": method,
+            "path": raw_path,
+            "protocol": "HTTP/1.1",
+            "sourceIp": source_ip,
+            "userAgent": headers.get("user-agent", ""),
+        },
+        "requestId": str(uuid.uuid4()),
+        "routeKey": route_key,
+        "stage": "$default",
+        "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
+        "timeEpoch": int(now * 1000),
+    }
+    if claims is not None:
+        request_context["authorizer"] = {
+            "jwt": {"claims": {k: _claim_value(v) for k, v in claims.items()}, "scopes": None}
+        }
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": raw_path,
+        "rawQueryString": query,
+        "headers": headers,
+        "requestContext": request_context,
+        "isBase64Encoded": not is_text,
+    }
+    if "cookie" in headers:
+        event["cookies"] = [c.strip() for c in headers["cookie"].split(";")]
+    if params:
+        event["queryStringParameters"] = params
+    if path_parameters:
+        event["pathParameters"] = path_parameters
+    if body:
+        event["body"] = body.decode() if is_text else base64.b64encode(body).decode()
+    return event
+
+
 class LocalHttpApi:
     def __init__(
         self,
@@ -136,68 +197,22 @@ class LocalHttpApi:
             return None
         return claims
 
-    def build_event(
-        self, route: Route, method: str, raw_path: str, query: str, headers: dict[str, str],
-        body: bytes, claims: dict[str, Any] | None, source_ip: str, match: re.Match[str],
-    ) -> dict[str, Any]:
-        now = time.time()
-        text_types = ("json", "text", "xml", "x-www-form-urlencoded")
-        is_text = not body or any(t in headers.get("content-type", "") for t in text_types)
-        params: dict[str, str] = {}
-        for name, value in parse_qsl(query, keep_blank_values=True):
-            params[name] = f"{params[name]},{value}" if name in params else value
-        request_context: dict[str, Any] = {
-            "accountId": "123456789012",
-            "apiId": "local",
-            "domainName": f"127.0.0.1:{self.port}",
-            "domainPrefix": "127",
-            "http": {
-                "method": method,
-                "path": raw_path,
-                "protocol": "HTTP/1.1",
-                "sourceIp": source_ip,
-                "userAgent": headers.get("user-agent", ""),
-            },
-            "requestId": str(uuid.uuid4()),
-            "routeKey": route.route_key,
-            "stage": "$default",
-            "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
-            "timeEpoch": int(now * 1000),
-        }
-        if claims is not None:
-            request_context["authorizer"] = {
-                "jwt": {"claims": {k: _claim_value(v) for k, v in claims.items()}, "scopes": None}
-            }
-        event: dict[str, Any] = {
-            "version": "2.0",
-            "routeKey": route.route_key,
-            "rawPath": raw_path,
-            "rawQueryString": query,
-            "headers": headers,
-            "requestContext": request_context,
-            "isBase64Encoded": not is_text,
-        }
-        if "cookie" in headers:
-            event["cookies"] = [c.strip() for c in headers["cookie"].split(";")]
-        if params:
-            event["queryStringParameters"] = params
-        if match.groupdict():
-            event["pathParameters"] = match.groupdict()
-        if body:
-            event["body"] = body.decode() if is_text else base64.b64encode(body).decode()
-        return event
-
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         api = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's name
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
-            def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None,
-                      content_type: str = "application/json") -> None:
+            def _send(
+                self,
+                status: int,
+                body: bytes,
+                headers: dict[str, str] | None = None,
+                content_type: str = "application/json",
+            ) -> None:
                 self.send_response(status)
                 sent = {k.lower(): v for k, v in (headers or {}).items()}
                 sent.setdefault("content-type", content_type)
@@ -235,9 +250,17 @@ class LocalHttpApi:
                     if claims is None:
                         self._send(401, b'{"message":"Unauthorized"}', {"www-authenticate": "Bearer"})
                         return
-                event = api.build_event(
-                    route, self.command, parts.path, parts.query, headers, body, claims,
-                    self.client_address[0], match,
+                event = build_event(
+                    route.route_key,
+                    self.command,
+                    parts.path,
+                    parts.query,
+                    headers,
+                    body,
+                    claims,
+                    self.client_address[0],
+                    match.groupdict(),
+                    api.port,
                 )
                 ok, result = api.functions[route.function].invoke(event)
                 if not ok:
@@ -257,7 +280,7 @@ def static_files(directory: Path, prefix: str) -> Any:
     types = {".js": "text/javascript", ".css": "text/css", ".html": "text/html", ".png": "image/png"}
 
     def serve(method: str, path: str, body: bytes) -> tuple[int, str, bytes]:
-        name = path[len(prefix):] or "index.html"
+        name = path[len(prefix) :] or "index.html"
         target = (directory / name).resolve()
         if directory.resolve() not in target.parents or not target.is_file():
             return 404, "application/json", b'{"message":"Not Found"}'

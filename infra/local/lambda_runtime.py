@@ -43,10 +43,16 @@ def _serve(connection: Any, handler_path: str, environment: dict[str, str], code
         context = LocalContext(function_name=name, aws_request_id=str(uuid.uuid4()))
         try:
             connection.send((True, handler(event, context)))
-        except Exception as error:  # noqa: BLE001 - reported to the caller as Lambda reports it
+        except Exception as error:
             connection.send(
-                (False, {"errorType": type(error).__name__, "errorMessage": str(error),
-                         "stackTrace": traceback.format_exc()})
+                (
+                    False,
+                    {
+                        "errorType": type(error).__name__,
+                        "errorMessage": str(error),
+                        "stackTrace": traceback.format_exc(),
+                    },
+                )
             )
 
 

@@ -43,8 +43,15 @@ def mails(region: str) -> list[dict[str, Any]]:
             found.append(_mail(message.id, raw))
         else:
             found.append(
-                {"id": message.id, "from": message.source, "to": ", ".join(message.destinations.get("ToAddresses", [])),
-                 "subject": message.subject, "text": "", "html": message.body, "links": _LINK.findall(message.body)}
+                {
+                    "id": message.id,
+                    "from": message.source,
+                    "to": ", ".join(message.destinations.get("ToAddresses", [])),
+                    "subject": message.subject,
+                    "text": "",
+                    "html": message.body,
+                    "links": _LINK.findall(message.body),
+                }
             )
     return found
 

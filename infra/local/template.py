@@ -106,14 +106,14 @@ class Resolver:
 
         return re.sub(r"\$\{([^}!]+)\}", replace, text)
 
-    def resolve(self, value: Any) -> Any:  # noqa: C901 - one branch per intrinsic is the clearest form
+    def resolve(self, value: Any) -> Any:
         if isinstance(value, list):
             resolved = [self.resolve(v) for v in value]
             return [v for v in resolved if v is not NO_VALUE]
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
-            (fn, arg), = value.items()
+            ((fn, arg),) = value.items()
             if fn == "Ref":
                 return self.ref(arg)
             if fn == "Condition":

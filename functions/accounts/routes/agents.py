@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-
-from accounts import models
-from accounts.dependencies import service
 from shared.resolver import current_caller
 from shared.validation import Email
 
+from accounts import models
+from accounts.dependencies import service
+
 router = APIGatewayHttpRouter()
 TAGS = ["Agents"]
-ERRORS = {403: {"description": "Agents only"}, 404: {"description": "Not found"}}
+ERRORS: dict[int, OpenAPIResponse] = {403: {"description": "Agents only"}, 404: {"description": "Not found"}}
 
 
 @router.get("/agent/users", summary="Find a user by e-mail", tags=TAGS, responses=ERRORS)
@@ -27,7 +28,9 @@ def user(user_id: str) -> models.Profile:
     return service().user(current_caller(router), user_id)
 
 
-@router.get("/agent/organisations", summary="Organisations by name prefix, paged", tags=TAGS, responses=ERRORS)
+@router.get(
+    "/agent/organisations", summary="Organisations by name prefix, paged", tags=TAGS, responses=ERRORS
+)
 def organisations(
     name_prefix: Annotated[str, Query(max_length=120)] = "",
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
@@ -35,7 +38,9 @@ def organisations(
     return service().list_organisations(current_caller(router), name_prefix, cursor)
 
 
-@router.get("/agent/organisations/<org_id>", summary="An organisation with members and invitations", tags=TAGS)
+@router.get(
+    "/agent/organisations/<org_id>", summary="An organisation with members and invitations", tags=TAGS
+)
 def organisation(org_id: str) -> models.Organisation:
     return service().organisation(current_caller(router), org_id)
 

@@ -6,16 +6,17 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from shared import i18n
+from shared.resolver import current_caller, language
 
 from accounts import models
 from accounts.dependencies import service
 from accounts.identity_provider import IssuedTokens
-from shared import i18n
-from shared.resolver import current_caller, language
 
 router = APIGatewayHttpRouter()
-ERRORS = {422: {"description": "Invalid fields, each named"}, 429: {"description": "Rate-limited"}}
+ERRORS: dict[int, OpenAPIResponse] = {422: {"description": "Invalid fields, each named"}, 429: {"description": "Rate-limited"}}
 
 
 def _tokens(issued: IssuedTokens) -> models.Tokens:
@@ -44,7 +45,10 @@ def _accepted(key: str) -> Response[models.Accepted]:
     summary="Register (public)",
     description="Sends an activation link, or an 'you already have an account' e-mail. "
     "The answer is the same whether or not the address is known.",
-    responses={202: {"description": "Accepted", "content": {"application/json": {"model": models.Accepted}}}, **ERRORS},
+    responses={
+        202: {"description": "Accepted", "content": {"application/json": {"model": models.Accepted}}},
+        **ERRORS,
+    },
     tags=["Accounts"],
 )
 def register(body: Annotated[models.RegistrationRequest, Body()]) -> Response[models.Accepted]:
@@ -86,7 +90,10 @@ def sign_out() -> Response[None]:
 @router.post(
     "/accounts/password/forgot",
     summary="Send a password-reset link (public); same answer for unknown addresses",
-    responses={202: {"description": "Accepted", "content": {"application/json": {"model": models.Accepted}}}, **ERRORS},
+    responses={
+        202: {"description": "Accepted", "content": {"application/json": {"model": models.Accepted}}},
+        **ERRORS,
+    },
     tags=["Passwords"],
 )
 def forgot_password(body: Annotated[models.ForgotPasswordRequest, Body()]) -> Response[models.Accepted]:

@@ -6,15 +6,16 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from shared.resolver import current_caller, language
 
 from accounts import models
 from accounts.dependencies import service
-from shared.resolver import current_caller, language
 
 router = APIGatewayHttpRouter()
 TAGS = ["Organisations"]
-ERRORS = {
+ERRORS: dict[int, OpenAPIResponse] = {
     403: {"description": "Not an admin of the organisation"},
     404: {"description": "No such organisation, or not a member of it"},
     409: {"description": "Conflict (already a member, last admin)"},
@@ -25,7 +26,10 @@ ERRORS = {
 @router.post(
     "/organisations",
     summary="Create an organisation; the caller becomes its admin",
-    responses={201: {"description": "Created", "content": {"application/json": {"model": models.Organisation}}}, **ERRORS},
+    responses={
+        201: {"description": "Created", "content": {"application/json": {"model": models.Organisation}}},
+        **ERRORS,
+    },
     tags=TAGS,
 )
 def create(body: Annotated[models.OrganisationCreate, Body()]) -> Response[models.Organisation]:
@@ -33,7 +37,9 @@ def create(body: Annotated[models.OrganisationCreate, Body()]) -> Response[model
     return Response(status_code=201, content_type="application/json", body=created)
 
 
-@router.get("/organisations/<org_id>", summary="An organisation with its members", tags=TAGS, responses=ERRORS)
+@router.get(
+    "/organisations/<org_id>", summary="An organisation with its members", tags=TAGS, responses=ERRORS
+)
 def get(org_id: str) -> models.Organisation:
     return service().organisation(current_caller(router), org_id)
 
@@ -49,7 +55,10 @@ def members(org_id: str) -> list[models.Member]:
 
 
 @router.patch(
-    "/organisations/<org_id>/members/<user_id>", summary="Change a member's role (admins)", tags=TAGS, responses=ERRORS
+    "/organisations/<org_id>/members/<user_id>",
+    summary="Change a member's role (admins)",
+    tags=TAGS,
+    responses=ERRORS,
 )
 def change_role(org_id: str, user_id: str, body: Annotated[models.RoleChange, Body()]) -> models.Member:
     return service().change_role(current_caller(router), org_id, user_id, body.role)
@@ -70,7 +79,10 @@ def remove_member(org_id: str, user_id: str) -> Response[None]:
     "/organisations/<org_id>/invitations",
     summary="Invite by e-mail (admins)",
     tags=TAGS,
-    responses={201: {"description": "Invited", "content": {"application/json": {"model": models.Invitation}}}, **ERRORS},
+    responses={
+        201: {"description": "Invited", "content": {"application/json": {"model": models.Invitation}}},
+        **ERRORS,
+    },
 )
 def invite(org_id: str, body: Annotated[models.InvitationCreate, Body()]) -> Response[models.Invitation]:
     created = service().invite(current_caller(router), org_id, body, language(router))

@@ -1,0 +1,129 @@
+"""Fixtures of the functional tier: the accounts handler in-process against DynamoDB Local and moto."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from infra.local import outbox
+from tests.conftest import REGION, LocalAws
+from tests.support.api import ApiResponse, InProcessApi
+from tests.support.clock import FrozenClock
+
+PASSWORD = "Richtig-Sicher-2026"
+_ips = itertools.count(1)
+
+
+@dataclass
+class Account:
+    email: str
+    full_name: str
+    password: str
+    access_token: str
+    refresh_token: str
+    user_id: str
+
+
+class AccountsDriver:
+    """What a test does with the accounts API, in a user's words."""
+
+    def __init__(self, api: InProcessApi, clock: FrozenClock, aws: LocalAws) -> None:
+        self.api = api
+        self.clock = clock
+        self.aws = aws
+
+    def call(self, method: str, path: str, **kwargs: Any) -> ApiResponse:
+        return self.api.call(method, path, **kwargs)
+
+    @staticmethod
+    def new_email(prefix: str = "user") -> str:
+        return f"{prefix}-{uuid.uuid4().hex[:10]}@praxis-muster.example"
+
+    @staticmethod
+    def mails_to(email: str) -> list[dict[str, Any]]:
+        return [m for m in outbox.mails(REGION) if m["to"] == email]
+
+    def token_from_mail(self, email: str, path_word: str) -> str:
+        for mail in reversed(self.mails_to(email)):
+            for link in mail["links"]:
+                parts = urlsplit(link)
+                if path_word in parts.path:
+                    return parts.fragment.removeprefix("token=")
+        raise LookupError(f"no {path_word} link mailed")
+
+    def register(self, email: str, full_name: str = "Dr. Erika Muster") -> ApiResponse:
+        return self.call(
+            "POST",
+            "/accounts/registrations",
+            json_body={
+                "full_name": full_name,
+                "email": email,
+                "privacy_consent": {"accepted": True, "version": "2026-05"},
+            },
+        )
+
+    def account(self, prefix: str = "user", full_name: str = "Dr. Erika Muster") -> Account:
+        email = self.new_email(prefix)
+        assert self.register(email, full_name).status == 202
+        token = self.token_from_mail(email, "aktivieren")
+        activated = self.call("POST", "/accounts/activation", json_body={"token": token, "password": PASSWORD})
+        assert activated.status == 200, activated.body
+        me = self.call("GET", "/accounts/me", token=activated.body["access_token"])
+        return Account(
+            email, full_name, PASSWORD, activated.body["access_token"], activated.body["refresh_token"], me.body["id"]
+        )
+
+    def organisation(self, admin: Account, name: str = "Praxis Muster") -> str:
+        created = self.call("POST", "/organisations", token=admin.access_token, json_body={"name": name})
+        assert created.status == 201, created.body
+        return str(created.body["id"])
+
+    def join(self, admin: Account, org_id: str, member: Account, role: str = "member") -> None:
+        invited = self.call(
+            "POST",
+            f"/organisations/{org_id}/invitations",
+            token=admin.access_token,
+            json_body={"email": member.email, "role": role},
+        )
+        assert invited.status == 201, invited.body
+        token = self.token_from_mail(member.email, "einladung")
+        accepted = self.call("POST", "/invitations/accept", token=member.access_token, json_body={"token": token})
+        assert accepted.status == 200, accepted.body
+
+    def make_agent(self, account: Account) -> Account:
+        cognito = self.aws.client("cognito-idp")
+        pool = self.aws.resolver.physical_ids["UserPool"]
+        cognito.admin_add_user_to_group(UserPoolId=pool, Username=account.email, GroupName="agents")
+        signed_in = self.call(
+            "POST", "/accounts/sessions", json_body={"email": account.email, "password": account.password}
+        )
+        return Account(
+            account.email, account.full_name, account.password, signed_in.body["access_token"],
+            signed_in.body["refresh_token"], account.user_id,
+        )
+
+
+@pytest.fixture
+def accounts(local_aws: LocalAws, function_environment: None) -> Iterator[AccountsDriver]:
+    from accounts import dependencies
+    from accounts.handler import handler
+    from accounts.settings import get_settings
+    from shared import aws
+
+    get_settings.cache_clear()
+    aws.reset()
+    clock = FrozenClock()
+    dependencies.use_clock(clock)
+    n = next(_ips)
+    api = InProcessApi(local_aws.resolver, handler, source_ip=f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}")
+    try:
+        yield AccountsDriver(api, clock, local_aws)
+    finally:
+        dependencies.reset()
+        aws.reset()
