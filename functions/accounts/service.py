@@ -482,6 +482,10 @@ class AccountsService:
             next_cursor=next_cursor,
         )
 
+    def agent_organisation(self, caller: Caller, org_id: str) -> models.Organisation:
+        caller.require_agent()
+        return self.organisation(caller, org_id)
+
     def set_licence(self, caller: Caller, org_id: str, request: models.LicenceChange) -> models.Organisation:
         caller.require_agent()
         self.store.set_licence(org_id, request.licensed_practitioners)
@@ -541,6 +545,9 @@ def to_organisation(view: OrganisationView, *, with_invitations: bool) -> models
         licensed_practitioners=org.licensed_practitioners,
         member_count=org.member_count,
         created_at=org.created_at,
-        members=sorted((to_member(m) for m in view.members), key=lambda m: m.joined_at),
+        members=sorted(
+            (to_member(m) for m in view.members),
+            key=lambda m: (m.role != "admin", m.joined_at, m.full_name.casefold()),
+        ),
         invitations=[to_invitation(i) for i in view.invitations] if with_invitations else None,
     )

@@ -42,7 +42,7 @@ def organisations(
     "/agent/organisations/<org_id>", summary="An organisation with members and invitations", tags=TAGS
 )
 def organisation(org_id: str) -> models.Organisation:
-    return service().organisation(current_caller(router), org_id)
+    return service().agent_organisation(current_caller(router), org_id)
 
 
 @router.put(
