@@ -49,6 +49,12 @@ def use_clock(clock: Clock) -> None:
     _service = None
 
 
+def rebuild() -> None:
+    """Tests: build the service anew at the next request (after replacing a client)."""
+    global _service
+    _service = None
+
+
 def reset() -> None:
     global _service, _clock
     _service = None

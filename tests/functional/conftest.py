@@ -38,6 +38,15 @@ class AccountsDriver:
         self.clock = clock
         self.aws = aws
 
+    @staticmethod
+    def inject(service: str, client: Any) -> None:
+        """Replaces one AWS client of the function (e.g. with a failing wrapper)."""
+        from accounts import dependencies
+        from shared import aws
+
+        aws.override(service, client)
+        dependencies.rebuild()
+
     def call(self, method: str, path: str, **kwargs: Any) -> ApiResponse:
         return self.api.call(method, path, **kwargs)
 

@@ -1,0 +1,30 @@
+"""A client wrapper that makes chosen operations fail, as AWS does under throttling or conflicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+
+class FailingClient:
+    def __init__(self, client: Any, failures: dict[str, tuple[str, int]]) -> None:
+        """failures: operation name (snake_case) -> (error code, how many calls fail)."""
+        self._client = client
+        self._failures = dict(failures)
+        self.failed: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        if name not in self._failures:
+            return attribute
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            code, remaining = self._failures[name]
+            if remaining > 0:
+                self._failures[name] = (code, remaining - 1)
+                self.failed.append(name)
+                raise ClientError({"Error": {"Code": code, "Message": "injected"}}, name)
+            return attribute(*args, **kwargs)
+
+        return call
