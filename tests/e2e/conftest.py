@@ -1,0 +1,76 @@
+"""The e2e tier starts the README's run command (`python -m infra.local`) and talks to it over HTTP."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from infra.local.services import free_port
+from infra.local.template import ROOT
+
+READY = "Ctrl-C stops everything."
+
+
+@dataclass
+class RunningStack:
+    process: subprocess.Popen[str]
+    port: int
+    output: list[str] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self, timeout: float = 30) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=timeout)
+
+
+def start_stack(port: int, timeout: float = 120) -> RunningStack:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infra.local", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    stack = RunningStack(process, port)
+    while True:
+        try:
+            line = lines.get(timeout=timeout)
+        except queue.Empty:
+            stack.stop()
+            raise TimeoutError("the local stack did not come up:\n" + "".join(stack.output)) from None
+        if line is None:
+            raise RuntimeError("the local stack exited:\n" + "".join(stack.output))
+        stack.output.append(line)
+        if READY in line:
+            return stack
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[RunningStack]:
+    running = start_stack(free_port())
+    try:
+        yield running
+    finally:
+        running.stop()
