@@ -100,7 +100,7 @@ def has(key: str) -> bool:
     return key in _CATALOGUE
 
 
-def keys() -> set[str]:
+def all_keys() -> set[str]:
     return set(_CATALOGUE)
 
 

@@ -33,7 +33,11 @@ def test_register_activate_organise_invite_accept_list(stack: RunningStack) -> N
     registered = client.call(
         "POST",
         "/accounts/registrations",
-        json={"full_name": "Dr. Eva Neu", "email": first, "privacy_consent": {"accepted": True, "version": "2026-05"}},
+        json={
+            "full_name": "Dr. Eva Neu",
+            "email": first,
+            "privacy_consent": {"accepted": True, "version": "2026-05"},
+        },
     )
     assert registered.status_code == 202
     token = client.last_token_for(first, "aktivieren")
@@ -53,12 +57,20 @@ def test_register_activate_organise_invite_accept_list(stack: RunningStack) -> N
     client.call(
         "POST",
         "/accounts/registrations",
-        json={"full_name": "Mia Kollegin", "email": second, "privacy_consent": {"accepted": True, "version": "2026-05"}},
+        json={
+            "full_name": "Mia Kollegin",
+            "email": second,
+            "privacy_consent": {"accepted": True, "version": "2026-05"},
+        },
     )
     second_tokens = client.call(
-        "POST", "/accounts/activation", json={"token": client.last_token_for(second, "aktivieren"), "password": PASSWORD}
+        "POST",
+        "/accounts/activation",
+        json={"token": client.last_token_for(second, "aktivieren"), "password": PASSWORD},
     ).json()
-    accepted = client.call("POST", "/invitations/accept", second_tokens["access_token"], json={"token": invitation_token})
+    accepted = client.call(
+        "POST", "/invitations/accept", second_tokens["access_token"], json={"token": invitation_token}
+    )
     assert accepted.status_code == 200
 
     members = client.call("GET", f"/organisations/{org_id}/members", access)
@@ -81,10 +93,13 @@ def test_the_authorizer_refuses_missing_forged_and_foreign_tokens(stack: Running
 def test_outbox_swagger_and_openapi_are_served(stack: RunningStack) -> None:
     assert requests.get(f"{stack.url}/openapi.json", timeout=10).json()["paths"]["/organisations"]
     docs = requests.get(f"{stack.url}/docs", timeout=10)
-    assert docs.status_code == 200 and "swagger-ui-bundle.js" in docs.text
+    assert docs.status_code == 200
+    assert "swagger-ui-bundle.js" in docs.text
     assert requests.get(f"{stack.url}/docs/swagger-ui-bundle.js", timeout=10).status_code == 200
     mails = requests.get(f"{stack.url}/_local/outbox", timeout=10).json()["mails"]
-    assert any(m["to"] == ADMIN.email and m["subject"] == "Bitte bestätigen Sie Ihre Registrierung" for m in mails)
+    assert any(
+        m["to"] == ADMIN.email and m["subject"] == "Bitte bestätigen Sie Ihre Registrierung" for m in mails
+    )
 
 
 def test_ctrl_c_stops_everything_and_a_second_start_works(stack: RunningStack) -> None:

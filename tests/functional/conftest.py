@@ -81,11 +81,18 @@ class AccountsDriver:
         email = self.new_email(prefix)
         assert self.register(email, full_name).status == 202
         token = self.token_from_mail(email, "aktivieren")
-        activated = self.call("POST", "/accounts/activation", json_body={"token": token, "password": PASSWORD})
+        activated = self.call(
+            "POST", "/accounts/activation", json_body={"token": token, "password": PASSWORD}
+        )
         assert activated.status == 200, activated.body
         me = self.call("GET", "/accounts/me", token=activated.body["access_token"])
         return Account(
-            email, full_name, PASSWORD, activated.body["access_token"], activated.body["refresh_token"], me.body["id"]
+            email,
+            full_name,
+            PASSWORD,
+            activated.body["access_token"],
+            activated.body["refresh_token"],
+            me.body["id"],
         )
 
     def organisation(self, admin: Account, name: str = "Praxis Muster") -> str:
@@ -102,7 +109,9 @@ class AccountsDriver:
         )
         assert invited.status == 201, invited.body
         token = self.token_from_mail(member.email, "einladung")
-        accepted = self.call("POST", "/invitations/accept", token=member.access_token, json_body={"token": token})
+        accepted = self.call(
+            "POST", "/invitations/accept", token=member.access_token, json_body={"token": token}
+        )
         assert accepted.status == 200, accepted.body
 
     def make_agent(self, account: Account) -> Account:
@@ -113,8 +122,12 @@ class AccountsDriver:
             "POST", "/accounts/sessions", json_body={"email": account.email, "password": account.password}
         )
         return Account(
-            account.email, account.full_name, account.password, signed_in.body["access_token"],
-            signed_in.body["refresh_token"], account.user_id,
+            account.email,
+            account.full_name,
+            account.password,
+            signed_in.body["access_token"],
+            signed_in.body["refresh_token"],
+            account.user_id,
         )
 
 
@@ -130,7 +143,9 @@ def accounts(local_aws: LocalAws, function_environment: None) -> Iterator[Accoun
     clock = FrozenClock()
     dependencies.use_clock(clock)
     n = next(_ips)
-    api = InProcessApi(local_aws.resolver, handler, source_ip=f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}")
+    api = InProcessApi(
+        local_aws.resolver, handler, source_ip=f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+    )
     try:
         yield AccountsDriver(api, clock, local_aws)
     finally:

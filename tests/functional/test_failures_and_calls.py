@@ -32,7 +32,9 @@ def test_activation_stores_nothing_half_when_the_table_write_fails(accounts: Acc
     email = accounts.new_email()
     accounts.register(email)
     token = accounts.token_from_mail(email, "aktivieren")
-    failing = FailingClient(_fresh("dynamodb"), {"transact_write_items": ("ProvisionedThroughputExceededException", 1)})
+    failing = FailingClient(
+        _fresh("dynamodb"), {"transact_write_items": ("ProvisionedThroughputExceededException", 1)}
+    )
     accounts.inject("dynamodb", failing)
 
     failed = accounts.call("POST", "/accounts/activation", json_body={"token": token, "password": PASSWORD})
@@ -51,13 +53,19 @@ def test_events_reach_the_bus(accounts: AccountsDriver) -> None:
     sqs, events = accounts.aws.client("sqs"), accounts.aws.client("events")
     bus = accounts.aws.resolver.physical_ids["EventBus"]
     queue_url = sqs.create_queue(QueueName="test-accounts-events")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    events.put_rule(Name="test-accounts", EventBusName=bus, EventPattern=json.dumps({"source": ["portal.accounts"]}))
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    events.put_rule(
+        Name="test-accounts", EventBusName=bus, EventPattern=json.dumps({"source": ["portal.accounts"]})
+    )
     events.put_targets(Rule="test-accounts", EventBusName=bus, Targets=[{"Id": "q", "Arn": queue_arn}])
     try:
         admin = accounts.account("admin")
         org_id = accounts.organisation(admin)
-        received = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)["Messages"]
+        received = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)[
+            "Messages"
+        ]
         published = [json.loads(m["Body"]) for m in received]
         kinds = [e["detail-type"] for e in published]
         assert kinds == ["UserActivated", "OrganisationCreated", "OrganisationMemberJoined"]
@@ -74,9 +82,14 @@ def test_events_reach_the_bus(accounts: AccountsDriver) -> None:
 def test_a_failed_publish_does_not_undo_the_change(accounts: AccountsDriver) -> None:
     admin = accounts.account("admin")
     accounts.inject("events", FailingClient(_fresh("events"), {"put_events": ("ThrottlingException", 5)}))
-    created = accounts.call("POST", "/organisations", token=admin.access_token, json_body={"name": "Praxis Ost"})
+    created = accounts.call(
+        "POST", "/organisations", token=admin.access_token, json_body={"name": "Praxis Ost"}
+    )
     assert created.status == 201
-    assert accounts.call("GET", "/accounts/me", token=admin.access_token).body["organisation"]["name"] == "Praxis Ost"
+    assert (
+        accounts.call("GET", "/accounts/me", token=admin.access_token).body["organisation"]["name"]
+        == "Praxis Ost"
+    )
 
 
 def test_read_endpoints_make_one_dynamodb_call(accounts: AccountsDriver) -> None:
@@ -100,9 +113,16 @@ def test_write_endpoints_stay_at_their_minimum(accounts: AccountsDriver) -> None
         org_id = accounts.organisation(admin)
     with count_aws_calls() as invite_calls:
         accounts.call(
-            "POST", f"/organisations/{org_id}/invitations", token=admin.access_token, json_body={"email": invitee.email}
+            "POST",
+            f"/organisations/{org_id}/invitations",
+            token=admin.access_token,
+            json_body={"email": invitee.email},
         )
-    assert dict(create_calls) == {"dynamodb:GetItem": 1, "dynamodb:TransactWriteItems": 1, "events:PutEvents": 1}
+    assert dict(create_calls) == {
+        "dynamodb:GetItem": 1,
+        "dynamodb:TransactWriteItems": 1,
+        "events:PutEvents": 1,
+    }
     assert dict(invite_calls) == {
         "dynamodb:BatchGetItem": 1,
         "dynamodb:TransactWriteItems": 1,

@@ -38,7 +38,9 @@ def test_invitation_mail_names_organisation_and_inviter(accounts: AccountsDriver
     admin = accounts.account("admin", "Dr. Anna Schmidt")
     org_id = accounts.organisation(admin, "Praxis <b>Schmidt</b>")
     invitee = accounts.new_email("invitee")
-    accounts.call("POST", f"/organisations/{org_id}/invitations", token=admin.access_token, json_body={"email": invitee})
+    accounts.call(
+        "POST", f"/organisations/{org_id}/invitations", token=admin.access_token, json_body={"email": invitee}
+    )
     mail = accounts.mails_to(invitee)[-1]
     assert mail["subject"] == "Einladung zu Praxis <b>Schmidt</b>"
     assert "Dr. Anna Schmidt" in mail["text"]
@@ -46,10 +48,14 @@ def test_invitation_mail_names_organisation_and_inviter(accounts: AccountsDriver
     assert "<b>Schmidt</b>" not in mail["html"]
 
 
-def test_one_organisation_per_customer(accounts: AccountsDriver, practice: tuple[str, Account, Account]) -> None:
+def test_one_organisation_per_customer(
+    accounts: AccountsDriver, practice: tuple[str, Account, Account]
+) -> None:
     _, admin, member = practice
     for user in (admin, member):
-        again = accounts.call("POST", "/organisations", token=user.access_token, json_body={"name": "Zweite Praxis"})
+        again = accounts.call(
+            "POST", "/organisations", token=user.access_token, json_body={"name": "Zweite Praxis"}
+        )
         assert again.status == 409
 
 
@@ -59,16 +65,25 @@ def test_an_invitation_is_for_its_address_only_and_works_once(accounts: Accounts
     invitee = accounts.account("invitee")
     someone_else = accounts.account("else")
     accounts.call(
-        "POST", f"/organisations/{org_id}/invitations", token=admin.access_token, json_body={"email": invitee.email}
+        "POST",
+        f"/organisations/{org_id}/invitations",
+        token=admin.access_token,
+        json_body={"email": invitee.email},
     )
     token = accounts.token_from_mail(invitee.email, "einladung")
 
-    stolen = accounts.call("POST", "/invitations/accept", token=someone_else.access_token, json_body={"token": token})
+    stolen = accounts.call(
+        "POST", "/invitations/accept", token=someone_else.access_token, json_body={"token": token}
+    )
     assert stolen.status == 403
-    accepted = accounts.call("POST", "/invitations/accept", token=invitee.access_token, json_body={"token": token})
+    accepted = accounts.call(
+        "POST", "/invitations/accept", token=invitee.access_token, json_body={"token": token}
+    )
     assert accepted.status == 200
     assert accepted.body == {"id": org_id, "name": "Praxis Muster", "role": "member"}
-    again = accounts.call("POST", "/invitations/accept", token=invitee.access_token, json_body={"token": token})
+    again = accounts.call(
+        "POST", "/invitations/accept", token=invitee.access_token, json_body={"token": token}
+    )
     assert again.status == 400
 
 
@@ -77,16 +92,23 @@ def test_a_revoked_invitation_cannot_be_accepted(accounts: AccountsDriver) -> No
     org_id = accounts.organisation(admin)
     invitee = accounts.account("invitee")
     created = accounts.call(
-        "POST", f"/organisations/{org_id}/invitations", token=admin.access_token, json_body={"email": invitee.email}
+        "POST",
+        f"/organisations/{org_id}/invitations",
+        token=admin.access_token,
+        json_body={"email": invitee.email},
     )
     token = accounts.token_from_mail(invitee.email, "einladung")
     revoked = accounts.call(
         "DELETE", f"/organisations/{org_id}/invitations/{created.body['id']}", token=admin.access_token
     )
     assert revoked.status == 204
-    refused = accounts.call("POST", "/invitations/accept", token=invitee.access_token, json_body={"token": token})
+    refused = accounts.call(
+        "POST", "/invitations/accept", token=invitee.access_token, json_body={"token": token}
+    )
     assert refused.status == 400
-    assert accounts.call("GET", f"/organisations/{org_id}", token=admin.access_token).body["invitations"] == []
+    assert (
+        accounts.call("GET", f"/organisations/{org_id}", token=admin.access_token).body["invitations"] == []
+    )
 
 
 def test_an_invitation_expires_after_seven_days(accounts: AccountsDriver) -> None:
@@ -94,11 +116,16 @@ def test_an_invitation_expires_after_seven_days(accounts: AccountsDriver) -> Non
     org_id = accounts.organisation(admin)
     invitee = accounts.account("invitee")
     accounts.call(
-        "POST", f"/organisations/{org_id}/invitations", token=admin.access_token, json_body={"email": invitee.email}
+        "POST",
+        f"/organisations/{org_id}/invitations",
+        token=admin.access_token,
+        json_body={"email": invitee.email},
     )
     token = accounts.token_from_mail(invitee.email, "einladung")
     accounts.clock.advance(days=7, seconds=1)
-    late = accounts.call("POST", "/invitations/accept", token=invitee.access_token, json_body={"token": token})
+    late = accounts.call(
+        "POST", "/invitations/accept", token=invitee.access_token, json_body={"token": token}
+    )
     assert late.status == 400
 
 
@@ -108,10 +135,22 @@ def test_a_member_cannot_manage_the_organisation(
     org_id, admin, member = practice
     token = member.access_token
     attempts = [
-        accounts.call("POST", f"/organisations/{org_id}/invitations", token=token, json_body={"email": "x@a.example"}),
+        accounts.call(
+            "POST", f"/organisations/{org_id}/invitations", token=token, json_body={"email": "x@a.example"}
+        ),
         accounts.call("PATCH", f"/organisations/{org_id}", token=token, json_body={"name": "Meine Praxis"}),
-        accounts.call("PATCH", f"/organisations/{org_id}/members/{admin.user_id}", token=token, json_body={"role": "member"}),
-        accounts.call("PATCH", f"/organisations/{org_id}/members/{member.user_id}", token=token, json_body={"role": "admin"}),
+        accounts.call(
+            "PATCH",
+            f"/organisations/{org_id}/members/{admin.user_id}",
+            token=token,
+            json_body={"role": "member"},
+        ),
+        accounts.call(
+            "PATCH",
+            f"/organisations/{org_id}/members/{member.user_id}",
+            token=token,
+            json_body={"role": "admin"},
+        ),
         accounts.call("DELETE", f"/organisations/{org_id}/members/{admin.user_id}", token=token),
     ]
     assert [a.status for a in attempts] == [403] * 5
@@ -127,12 +166,21 @@ def test_admin_changes_roles_and_removes_members(
 ) -> None:
     org_id, admin, member = practice
     promoted = accounts.call(
-        "PATCH", f"/organisations/{org_id}/members/{member.user_id}", token=admin.access_token, json_body={"role": "admin"}
+        "PATCH",
+        f"/organisations/{org_id}/members/{member.user_id}",
+        token=admin.access_token,
+        json_body={"role": "admin"},
     )
-    assert promoted.status == 200 and promoted.body["role"] == "admin"
-    assert accounts.call("GET", "/accounts/me", token=member.access_token).body["organisation"]["role"] == "admin"
+    assert promoted.status == 200
+    assert promoted.body["role"] == "admin"
+    assert (
+        accounts.call("GET", "/accounts/me", token=member.access_token).body["organisation"]["role"]
+        == "admin"
+    )
 
-    removed = accounts.call("DELETE", f"/organisations/{org_id}/members/{member.user_id}", token=admin.access_token)
+    removed = accounts.call(
+        "DELETE", f"/organisations/{org_id}/members/{member.user_id}", token=admin.access_token
+    )
     assert removed.status == 204
     assert accounts.call("GET", "/accounts/me", token=member.access_token).body["organisation"] is None
     assert accounts.call("GET", f"/organisations/{org_id}", token=member.access_token).status == 404
@@ -143,18 +191,27 @@ def test_admin_changes_roles_and_removes_members(
 def test_the_last_admin_can_neither_leave_nor_step_down(accounts: AccountsDriver) -> None:
     admin = accounts.account("admin")
     org_id = accounts.organisation(admin)
-    leave = accounts.call("DELETE", f"/organisations/{org_id}/members/{admin.user_id}", token=admin.access_token)
+    leave = accounts.call(
+        "DELETE", f"/organisations/{org_id}/members/{admin.user_id}", token=admin.access_token
+    )
     demote = accounts.call(
-        "PATCH", f"/organisations/{org_id}/members/{admin.user_id}", token=admin.access_token, json_body={"role": "member"}
+        "PATCH",
+        f"/organisations/{org_id}/members/{admin.user_id}",
+        token=admin.access_token,
+        json_body={"role": "member"},
     )
     assert (leave.status, demote.status) == (409, 409)
     assert leave.error["message"] == "Eine Organisation braucht mindestens einen Administrator."
-    assert accounts.call("GET", "/accounts/me", token=admin.access_token).body["organisation"]["role"] == "admin"
+    assert (
+        accounts.call("GET", "/accounts/me", token=admin.access_token).body["organisation"]["role"] == "admin"
+    )
 
 
 def test_a_member_may_leave(accounts: AccountsDriver, practice: tuple[str, Account, Account]) -> None:
     org_id, _, member = practice
-    left = accounts.call("DELETE", f"/organisations/{org_id}/members/{member.user_id}", token=member.access_token)
+    left = accounts.call(
+        "DELETE", f"/organisations/{org_id}/members/{member.user_id}", token=member.access_token
+    )
     assert left.status == 204
     assert accounts.call("GET", "/accounts/me", token=member.access_token).body["organisation"] is None
 
@@ -170,29 +227,49 @@ def test_a_user_of_another_organisation_reads_and_changes_nothing(
         accounts.call("GET", f"/organisations/{org_a}", token=token),
         accounts.call("GET", f"/organisations/{org_a}/members", token=token),
         accounts.call("PATCH", f"/organisations/{org_a}", token=token, json_body={"name": "Übernommen"}),
-        accounts.call("POST", f"/organisations/{org_a}/invitations", token=token, json_body={"email": "b@b.example"}),
-        accounts.call("PATCH", f"/organisations/{org_a}/members/{member_a.user_id}", token=token, json_body={"role": "admin"}),
+        accounts.call(
+            "POST", f"/organisations/{org_a}/invitations", token=token, json_body={"email": "b@b.example"}
+        ),
+        accounts.call(
+            "PATCH",
+            f"/organisations/{org_a}/members/{member_a.user_id}",
+            token=token,
+            json_body={"role": "admin"},
+        ),
         accounts.call("DELETE", f"/organisations/{org_a}/members/{member_a.user_id}", token=token),
         accounts.call("GET", f"/agent/organisations/{org_a}", token=token),
         accounts.call("GET", f"/agent/users/{member_a.user_id}", token=token),
     ]
     assert [a.status for a in attempts] == [404, 404, 404, 404, 404, 404, 403, 403]
     org = accounts.call("GET", f"/organisations/{org_a}", token=admin_a.access_token).body
-    assert org["name"] == "Praxis Dr. Schmidt" and org["member_count"] == 2
+    assert org["name"] == "Praxis Dr. Schmidt"
+    assert org["member_count"] == 2
 
 
-def test_unknown_organisation_and_member_are_404(accounts: AccountsDriver, practice: tuple[str, Account, Account]) -> None:
+def test_unknown_organisation_and_member_are_404(
+    accounts: AccountsDriver, practice: tuple[str, Account, Account]
+) -> None:
     org_id, admin, _ = practice
-    assert accounts.call("GET", "/organisations/01J00000000000000000000000", token=admin.access_token).status == 404
+    assert (
+        accounts.call("GET", "/organisations/01J00000000000000000000000", token=admin.access_token).status
+        == 404
+    )
     missing = accounts.call("DELETE", f"/organisations/{org_id}/members/nobody", token=admin.access_token)
     assert missing.status == 404
 
 
-def test_rename_reaches_every_members_profile(accounts: AccountsDriver, practice: tuple[str, Account, Account]) -> None:
+def test_rename_reaches_every_members_profile(
+    accounts: AccountsDriver, practice: tuple[str, Account, Account]
+) -> None:
     org_id, admin, member = practice
-    renamed = accounts.call("PATCH", f"/organisations/{org_id}", token=admin.access_token, json_body={"name": "MVZ Schmidt"})
+    renamed = accounts.call(
+        "PATCH", f"/organisations/{org_id}", token=admin.access_token, json_body={"name": "MVZ Schmidt"}
+    )
     assert renamed.status == 200
-    assert accounts.call("GET", "/accounts/me", token=member.access_token).body["organisation"]["name"] == "MVZ Schmidt"
+    assert (
+        accounts.call("GET", "/accounts/me", token=member.access_token).body["organisation"]["name"]
+        == "MVZ Schmidt"
+    )
 
 
 def test_a_body_cannot_set_roles_or_licences(accounts: AccountsDriver) -> None:
@@ -213,23 +290,45 @@ def test_agents_look_up_users_and_organisations_and_set_licences(
 ) -> None:
     org_id, admin, member = practice
     agent = accounts.make_agent(accounts.account("agent"))
-    found = accounts.call("GET", "/agent/users", token=agent.access_token, query={"email": member.email.upper()})
-    assert found.status == 200 and found.body["id"] == member.user_id
+    found = accounts.call(
+        "GET", "/agent/users", token=agent.access_token, query={"email": member.email.upper()}
+    )
+    assert found.status == 200
+    assert found.body["id"] == member.user_id
     org = accounts.call("GET", f"/agent/organisations/{org_id}", token=agent.access_token)
-    assert org.status == 200 and org.body["invitations"] == []
-    listed = accounts.call("GET", "/agent/organisations", token=agent.access_token, query={"name_prefix": "praxis dr"})
+    assert org.status == 200
+    assert org.body["invitations"] == []
+    listed = accounts.call(
+        "GET", "/agent/organisations", token=agent.access_token, query={"name_prefix": "praxis dr"}
+    )
     assert org_id in [o["id"] for o in listed.body["items"]]
 
     licensed = accounts.call(
-        "PUT", f"/agent/organisations/{org_id}/licence", token=agent.access_token, json_body={"licensed_practitioners": 5}
+        "PUT",
+        f"/agent/organisations/{org_id}/licence",
+        token=agent.access_token,
+        json_body={"licensed_practitioners": 5},
     )
-    assert licensed.status == 200 and licensed.body["licensed_practitioners"] == 5
+    assert licensed.status == 200
+    assert licensed.body["licensed_practitioners"] == 5
     invalid = accounts.call(
-        "PUT", f"/agent/organisations/{org_id}/licence", token=agent.access_token, json_body={"licensed_practitioners": 0}
+        "PUT",
+        f"/agent/organisations/{org_id}/licence",
+        token=agent.access_token,
+        json_body={"licensed_practitioners": 0},
     )
-    assert invalid.status == 422 and set(invalid.error["fields"]) == {"licensed_practitioners"}
+    assert invalid.status == 422
+    assert set(invalid.error["fields"]) == {"licensed_practitioners"}
     by_customer = accounts.call(
-        "PUT", f"/agent/organisations/{org_id}/licence", token=admin.access_token, json_body={"licensed_practitioners": 50}
+        "PUT",
+        f"/agent/organisations/{org_id}/licence",
+        token=admin.access_token,
+        json_body={"licensed_practitioners": 50},
     )
     assert by_customer.status == 403
-    assert accounts.call("GET", f"/organisations/{org_id}", token=admin.access_token).body["licensed_practitioners"] == 5
+    assert (
+        accounts.call("GET", f"/organisations/{org_id}", token=admin.access_token).body[
+            "licensed_practitioners"
+        ]
+        == 5
+    )

@@ -22,10 +22,13 @@ def test_activation_link_sets_the_password_and_signs_in(accounts: AccountsDriver
     email = accounts.new_email()
     accounts.register(email, "Dr. Anna Schmidt")
     mail = accounts.mails_to(email)[-1]
-    assert "Dr. Anna Schmidt" in mail["text"] and mail["reference_id"] in mail["text"]
+    assert "Dr. Anna Schmidt" in mail["text"]
+    assert mail["reference_id"] in mail["text"]
     token = accounts.token_from_mail(email, "aktivieren")
 
-    activated = accounts.call("POST", "/accounts/activation", json_body={"token": token, "password": PASSWORD})
+    activated = accounts.call(
+        "POST", "/accounts/activation", json_body={"token": token, "password": PASSWORD}
+    )
 
     assert activated.status == 200
     me = accounts.call("GET", "/accounts/me", token=activated.body["access_token"])
@@ -77,7 +80,10 @@ def test_a_weak_password_is_named_and_the_link_stays_usable(accounts: AccountsDr
     assert set(weak.error["fields"]) == {"password"}
 
     no_digit = accounts.call(
-        "POST", "/accounts/activation", json_body={"token": token, "password": "nurbuchstabenHier"}, language="en"
+        "POST",
+        "/accounts/activation",
+        json_body={"token": token, "password": "nurbuchstabenHier"},
+        language="en",
     )
     assert no_digit.status == 422
     assert "digit" in no_digit.error["fields"]["password"]

@@ -9,7 +9,9 @@ NEW_PASSWORD = "Ganz-Neu-Passwort-7"
 
 def test_wrong_password_and_unknown_address_get_the_same_answer(accounts: AccountsDriver) -> None:
     known = accounts.account()
-    wrong = accounts.call("POST", "/accounts/sessions", json_body={"email": known.email, "password": "Falsch-123456"})
+    wrong = accounts.call(
+        "POST", "/accounts/sessions", json_body={"email": known.email, "password": "Falsch-123456"}
+    )
     unknown = accounts.call(
         "POST", "/accounts/sessions", json_body={"email": accounts.new_email(), "password": "Falsch-123456"}
     )
@@ -20,20 +22,26 @@ def test_wrong_password_and_unknown_address_get_the_same_answer(accounts: Accoun
 
 def test_refresh_gives_new_tokens_and_sign_out_ends_them(accounts: AccountsDriver) -> None:
     user = accounts.account()
-    refreshed = accounts.call("POST", "/accounts/sessions/refresh", json_body={"refresh_token": user.refresh_token})
+    refreshed = accounts.call(
+        "POST", "/accounts/sessions/refresh", json_body={"refresh_token": user.refresh_token}
+    )
     assert refreshed.status == 200
     assert refreshed.body["access_token"]
 
     assert accounts.call("DELETE", "/accounts/sessions", token=user.access_token).status == 204
 
-    after = accounts.call("POST", "/accounts/sessions/refresh", json_body={"refresh_token": user.refresh_token})
+    after = accounts.call(
+        "POST", "/accounts/sessions/refresh", json_body={"refresh_token": user.refresh_token}
+    )
     assert after.status == 401
     assert after.error["code"] == "unauthorized"
 
 
 def test_changing_the_password_ends_every_session(accounts: AccountsDriver) -> None:
     user = accounts.account()
-    other_device = accounts.call("POST", "/accounts/sessions", json_body={"email": user.email, "password": PASSWORD})
+    other_device = accounts.call(
+        "POST", "/accounts/sessions", json_body={"email": user.email, "password": PASSWORD}
+    )
 
     changed = accounts.call(
         "PUT",
@@ -44,10 +52,14 @@ def test_changing_the_password_ends_every_session(accounts: AccountsDriver) -> N
 
     assert changed.status == 204
     for refresh_token in (user.refresh_token, other_device.body["refresh_token"]):
-        refused = accounts.call("POST", "/accounts/sessions/refresh", json_body={"refresh_token": refresh_token})
+        refused = accounts.call(
+            "POST", "/accounts/sessions/refresh", json_body={"refresh_token": refresh_token}
+        )
         assert refused.status == 401
     old = accounts.call("POST", "/accounts/sessions", json_body={"email": user.email, "password": PASSWORD})
-    new = accounts.call("POST", "/accounts/sessions", json_body={"email": user.email, "password": NEW_PASSWORD})
+    new = accounts.call(
+        "POST", "/accounts/sessions", json_body={"email": user.email, "password": NEW_PASSWORD}
+    )
     assert (old.status, new.status) == (401, 200)
     assert accounts.mails_to(user.email)[-1]["subject"] == "Ihr Passwort wurde geändert"
 
@@ -62,7 +74,9 @@ def test_changing_the_password_needs_the_current_one(accounts: AccountsDriver) -
     )
     assert refused.status == 422
     assert refused.error["fields"] == {"current_password": "Das aktuelle Passwort ist falsch."}
-    still = accounts.call("POST", "/accounts/sessions/refresh", json_body={"refresh_token": user.refresh_token})
+    still = accounts.call(
+        "POST", "/accounts/sessions/refresh", json_body={"refresh_token": user.refresh_token}
+    )
     assert still.status == 200
 
 
@@ -82,14 +96,23 @@ def test_reset_link_sets_a_new_password_once_and_ends_sessions(accounts: Account
     accounts.call("POST", "/accounts/password/forgot", json_body={"email": user.email})
     token = accounts.token_from_mail(user.email, "passwort-neu")
 
-    reset = accounts.call("POST", "/accounts/password/reset", json_body={"token": token, "password": NEW_PASSWORD})
-    reused = accounts.call("POST", "/accounts/password/reset", json_body={"token": token, "password": NEW_PASSWORD})
+    reset = accounts.call(
+        "POST", "/accounts/password/reset", json_body={"token": token, "password": NEW_PASSWORD}
+    )
+    reused = accounts.call(
+        "POST", "/accounts/password/reset", json_body={"token": token, "password": NEW_PASSWORD}
+    )
 
     assert reset.status == 204
-    assert reused.status == 400 and reused.error["code"] == "link_invalid"
-    signed_in = accounts.call("POST", "/accounts/sessions", json_body={"email": user.email, "password": NEW_PASSWORD})
+    assert reused.status == 400
+    assert reused.error["code"] == "link_invalid"
+    signed_in = accounts.call(
+        "POST", "/accounts/sessions", json_body={"email": user.email, "password": NEW_PASSWORD}
+    )
     assert signed_in.status == 200
-    old_session = accounts.call("POST", "/accounts/sessions/refresh", json_body={"refresh_token": user.refresh_token})
+    old_session = accounts.call(
+        "POST", "/accounts/sessions/refresh", json_body={"refresh_token": user.refresh_token}
+    )
     assert old_session.status == 401
 
 
@@ -98,9 +121,13 @@ def test_reset_link_expires_after_an_hour(accounts: AccountsDriver) -> None:
     accounts.call("POST", "/accounts/password/forgot", json_body={"email": user.email})
     token = accounts.token_from_mail(user.email, "passwort-neu")
     accounts.clock.advance(minutes=61)
-    late = accounts.call("POST", "/accounts/password/reset", json_body={"token": token, "password": NEW_PASSWORD})
+    late = accounts.call(
+        "POST", "/accounts/password/reset", json_body={"token": token, "password": NEW_PASSWORD}
+    )
     assert late.status == 400
-    signed_in = accounts.call("POST", "/accounts/sessions", json_body={"email": user.email, "password": PASSWORD})
+    signed_in = accounts.call(
+        "POST", "/accounts/sessions", json_body={"email": user.email, "password": PASSWORD}
+    )
     assert signed_in.status == 200
 
 
@@ -108,14 +135,19 @@ def test_an_activation_link_is_no_reset_link(accounts: AccountsDriver) -> None:
     email = accounts.new_email()
     accounts.register(email)
     activation = accounts.token_from_mail(email, "aktivieren")
-    misused = accounts.call("POST", "/accounts/password/reset", json_body={"token": activation, "password": NEW_PASSWORD})
+    misused = accounts.call(
+        "POST", "/accounts/password/reset", json_body={"token": activation, "password": NEW_PASSWORD}
+    )
     assert misused.status == 400
 
 
 def test_profile_changes_name_and_language_only(accounts: AccountsDriver) -> None:
     user = accounts.account()
     changed = accounts.call(
-        "PATCH", "/accounts/me", token=user.access_token, json_body={"full_name": "Dr. Erika Neu", "language": "en"}
+        "PATCH",
+        "/accounts/me",
+        token=user.access_token,
+        json_body={"full_name": "Dr. Erika Neu", "language": "en"},
     )
     assert changed.status == 200
     assert (changed.body["full_name"], changed.body["language"]) == ("Dr. Erika Neu", "en")

@@ -48,9 +48,7 @@ class InProcessApi:
         query: dict[str, str] | None = None,
         language: str | None = None,
     ) -> ApiResponse:
-        route = next(
-            (r for r in self._routes if r.method == method and r.pattern.match(path)), None
-        )
+        route = next((r for r in self._routes if r.method == method and r.pattern.match(path)), None)
         assert route is not None, f"no route {method} {path} in template.yaml"
         match = route.pattern.match(path)
         assert match is not None
@@ -62,8 +60,15 @@ class InProcessApi:
         claims = claims_of(token) if token and route.authorizer else None
         body = raw_body if raw_body is not None else (json.dumps(json_body) if json_body is not None else "")
         event = build_event(
-            route.route_key, method, path, urlencode(query or {}), headers, body.encode(), claims,
-            self.source_ip, match.groupdict(),
+            route.route_key,
+            method,
+            path,
+            urlencode(query or {}),
+            headers,
+            body.encode(),
+            claims,
+            self.source_ip,
+            match.groupdict(),
         )
         result = self._handler(event, LocalContext("AccountsFunction", "test-request"))
         text = result.get("body") or ""

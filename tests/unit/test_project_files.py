@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from pathlib import Path
 
 from infra import openapi
 from infra.local.template import ROOT, Resolver, load
@@ -27,7 +26,9 @@ def test_every_mail_template_exists_in_both_languages_and_all_parts() -> None:
     for folder in FUNCTIONS.glob("*/mail_templates/*"):
         if folder.is_dir():
             names = {p.name for p in folder.iterdir()}
-            expected = {f"{lang}.{part}" for lang in ("de", "en") for part in ("subject.txt", "body.txt", "body.html")}
+            expected = {
+                f"{lang}.{part}" for lang in ("de", "en") for part in ("subject.txt", "body.txt", "body.html")
+            }
             assert names == expected, folder
 
 
@@ -38,12 +39,17 @@ def test_every_message_key_the_code_uses_is_translated() -> None:
     i18n.register(MESSAGES)
     used: set[str] = set()
     for source in FUNCTIONS.rglob("*.py"):
-        used |= set(re.findall(r'(?:Invalid|Unauthorized|Forbidden|NotFound|Conflict|LinkInvalid|RateLimited|FieldError)\(\s*"([a-z_]+\.[a-z_]+)"', source.read_text()))
+        used |= set(
+            re.findall(
+                r'(?:Invalid|Unauthorized|Forbidden|NotFound|Conflict|LinkInvalid|RateLimited|FieldError)\(\s*"([a-z_]+\.[a-z_]+)"',
+                source.read_text(),
+            )
+        )
         used |= set(re.findall(r'FieldError\("[a-z_]+", "([a-z_]+\.[a-z_]+)"', source.read_text()))
     assert used, "the pattern found no keys; it is out of date"
     missing = sorted(k for k in used if not i18n.has(k))
     assert missing == []
-    for key in i18n.keys():
+    for key in i18n.all_keys():
         assert set(i18n._CATALOGUE[key]) == {"de", "en"}, key
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from shared import i18n
 from shared.errors import Unauthorized
 from shared.events import DomainEvent, EventPublisher, EventPublishError
@@ -16,6 +15,7 @@ from shared.identity import caller_from_event
 from shared.log import get_logger, redact
 from shared.mail import MailRenderer
 from shared.resolver import field_path
+
 from tests.support.clock import FrozenClock
 
 
@@ -60,7 +60,9 @@ def _event(claims: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def test_caller_comes_from_claims_with_groups_as_api_gateway_sends_them() -> None:
-    caller = caller_from_event(_event({"sub": "u1", "token_use": "access", "cognito:groups": "[agents admins]"}))
+    caller = caller_from_event(
+        _event({"sub": "u1", "token_use": "access", "cognito:groups": "[agents admins]"})
+    )
     assert caller.user_id == "u1"
     assert caller.is_agent
     assert not caller_from_event(_event({"sub": "u2", "token_use": "access"})).is_agent
@@ -76,13 +78,19 @@ def test_logs_never_carry_addresses_phone_numbers_names_or_bodies(capsys: pytest
     logger = get_logger("unit")
     logger.info(
         "mail to anna.schmidt@praxis.de failed, call +49 171 2345678 or 030/1234567",
-        extra={"full_name": "Anna Schmidt", "body": "Mein Termin", "ticket": "SR-10427", "at": "2026-11-23 16:25:09"},
+        extra={
+            "full_name": "Anna Schmidt",
+            "body": "Mein Termin",
+            "ticket": "SR-10427",
+            "at": "2026-11-23 16:25:09",
+        },
     )
     line = capsys.readouterr().out
     for secret in ("anna.schmidt@praxis.de", "2345678", "1234567", "Anna Schmidt", "Mein Termin"):
         assert secret not in line
     record = json.loads(line)
-    assert record["ticket"] == "SR-10427" and record["at"] == "2026-11-23 16:25:09"
+    assert record["ticket"] == "SR-10427"
+    assert record["at"] == "2026-11-23 16:25:09"
     logging.getLogger("unit").handlers.clear()
 
 
@@ -127,12 +135,21 @@ def test_mail_escapes_html_and_keeps_subjects_on_one_line(tmp_path: Path) -> Non
     folder = tmp_path / "hello"
     folder.mkdir()
     (folder / "de.subject.txt").write_text("Hallo {{ name }}")
-    (folder / "de.body.txt").write_text('{% extends "layout.txt" %}{% block content %}Hallo {{ name }}{% endblock %}')
-    (folder / "de.body.html").write_text('{% extends "layout.html" %}{% block content %}<p>{{ name }}</p>{% endblock %}')
-    mail = MailRenderer(tmp_path).render("hello", "de", {"name": "<script>x</script>\r\nBcc: a@b.example"}, "REF-1")
-    assert "\n" not in mail.subject and "\r" not in mail.subject
-    assert "<script>" not in mail.html and "&lt;script&gt;" in mail.html
-    assert "Referenz: REF-1" in mail.text and "Referenz: REF-1" in mail.html
+    (folder / "de.body.txt").write_text(
+        '{% extends "layout.txt" %}{% block content %}Hallo {{ name }}{% endblock %}'
+    )
+    (folder / "de.body.html").write_text(
+        '{% extends "layout.html" %}{% block content %}<p>{{ name }}</p>{% endblock %}'
+    )
+    mail = MailRenderer(tmp_path).render(
+        "hello", "de", {"name": "<script>x</script>\r\nBcc: a@b.example"}, "REF-1"
+    )
+    assert "\n" not in mail.subject
+    assert "\r" not in mail.subject
+    assert "<script>" not in mail.html
+    assert "&lt;script&gt;" in mail.html
+    assert "Referenz: REF-1" in mail.text
+    assert "Referenz: REF-1" in mail.html
 
 
 def test_mail_refuses_missing_variables(tmp_path: Path) -> None:

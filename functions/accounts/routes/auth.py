@@ -16,7 +16,10 @@ from accounts.dependencies import service
 from accounts.identity_provider import IssuedTokens
 
 router = APIGatewayHttpRouter()
-ERRORS: dict[int, OpenAPIResponse] = {422: {"description": "Invalid fields, each named"}, 429: {"description": "Rate-limited"}}
+ERRORS: dict[int, OpenAPIResponse] = {
+    422: {"description": "Invalid fields, each named"},
+    429: {"description": "Rate-limited"},
+}
 
 
 def _tokens(issued: IssuedTokens) -> models.Tokens:
