@@ -1,0 +1,1 @@
+"""Benchmarks; each prints ratios measured in one run (timings are never asserted in tests)."""

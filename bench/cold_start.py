@@ -1,0 +1,102 @@
+"""Cold start of each handler against the floor every Python Lambda pays: `import boto3` plus the
+clients the function creates. Each figure is the median of fresh interpreters, measured in one run,
+and reported as a ratio to that floor (this machine is noisy; ratios travel, milliseconds don't).
+
+    make bench        # or: .venv/bin/python -m bench.cold_start [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT = ROOT / "bench" / "cold_start.md"
+
+ENV = {
+    "AWS_DEFAULT_REGION": "eu-central-1",
+    "AWS_ACCESS_KEY_ID": "x",
+    "AWS_SECRET_ACCESS_KEY": "x",
+    "STAGE": "bench",
+    "POWERTOOLS_SERVICE_NAME": "bench",
+    "EVENT_BUS_NAME": "bus",
+    "ACCOUNTS_TABLE": "t",
+    "USER_POOL_ID": "eu-central-1_x",
+    "USER_POOL_CLIENT_ID": "c",
+    "SENDER_ADDRESS": "support@example.com",
+    "PORTAL_URL": "https://portal.example.com",
+}
+
+# What each function imports at cold start, and the clients it creates on its first request.
+HANDLERS = {
+    "accounts": ("accounts.handler", ["dynamodb", "cognito-idp", "sesv2", "events"]),
+}
+
+PROBE = """
+import sys, time
+start = time.perf_counter()
+{body}
+print(time.perf_counter() - start)
+"""
+
+
+def measure(body: str, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", PROBE.format(body=body)],
+            cwd=ROOT / "functions",
+            env={**ENV, "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        times.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(times)
+
+
+def clients(names: list[str]) -> str:
+    return "import boto3\n" + "\n".join(f"boto3.client({n!r})" for n in names)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    rows = []
+    for name, (module, client_names) in HANDLERS.items():
+        floor = measure(clients(client_names), args.runs)
+        handler = measure(f"import {module}\n" + clients(client_names), args.runs)
+        xray = measure("import aws_xray_sdk.core", args.runs)
+        rows.append(
+            {
+                "function": name,
+                "floor_ms": round(floor * 1000, 1),
+                "handler_ms": round(handler * 1000, 1),
+                "ratio": round(handler / floor, 2),
+                "xray_import_ms_saved_when_off": round(xray * 1000, 1),
+            }
+        )
+    lines = [
+        "# Cold start: handler import + clients vs. `import boto3` + the same clients",
+        "",
+        f"Median of {args.runs} fresh interpreters each, one run, `{sys.version.split()[0]}`.",
+        "",
+        "| function | floor (boto3 + clients) ms | handler + clients ms | ratio | X-Ray SDK import ms (not paid when tracing is off) |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['function']} | {r['floor_ms']} | {r['handler_ms']} | {r['ratio']} | {r['xray_import_ms_saved_when_off']} |"
+        for r in rows
+    ]
+    REPORT.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    print(json.dumps(rows))
+
+
+if __name__ == "__main__":
+    main()
