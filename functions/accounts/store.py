@@ -14,9 +14,10 @@ docs/data-model.md lists every access pattern.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from botocore.exceptions import ClientError
 from shared.dynamo import cancellation_reasons, from_item, is_conditional_failure, key, to_item
@@ -115,55 +116,28 @@ def _token_key(digest: str) -> dict[str, Any]:
     return key(f"TOKEN#{digest}", "TOKEN")
 
 
+R = TypeVar("R")
+
+
+def _record(kind: type[R], values: dict[str, Any]) -> R:
+    """A stored item as its record: the dataclass's fields picked from the item's attributes."""
+    return kind(**{f.name: values[f.name] for f in dataclasses.fields(kind) if f.name in values})  # type: ignore[arg-type]
+
+
 def _user(values: dict[str, Any]) -> UserRecord:
-    return UserRecord(
-        user_id=values["user_id"],
-        email=values["email"],
-        full_name=values["full_name"],
-        language=values["language"],
-        consent_version=values["consent_version"],
-        consent_at=values["consent_at"],
-        created_at=values["created_at"],
-        organisation_id=values.get("organisation_id"),
-        organisation_name=values.get("organisation_name"),
-        role=values.get("role"),
-    )
+    return _record(UserRecord, values)
 
 
 def _organisation(values: dict[str, Any]) -> OrganisationRecord:
-    return OrganisationRecord(
-        org_id=values["org_id"],
-        name=values["name"],
-        licensed_practitioners=values["licensed_practitioners"],
-        member_count=values["member_count"],
-        admin_count=values["admin_count"],
-        created_at=values["created_at"],
-        created_by=values["created_by"],
-    )
+    return _record(OrganisationRecord, values)
 
 
 def _member(values: dict[str, Any]) -> MemberRecord:
-    return MemberRecord(
-        org_id=values["org_id"],
-        user_id=values["user_id"],
-        full_name=values["full_name"],
-        email=values["email"],
-        role=values["role"],
-        joined_at=values["joined_at"],
-    )
+    return _record(MemberRecord, values)
 
 
 def _invitation(values: dict[str, Any]) -> InvitationRecord:
-    return InvitationRecord(
-        org_id=values["org_id"],
-        invitation_id=values["invitation_id"],
-        email=values["email"],
-        role=values["role"],
-        invited_by=values["invited_by"],
-        created_at=values["created_at"],
-        expires_at=values["expires_at"],
-        token_digest=values["token_digest"],
-    )
+    return _record(InvitationRecord, values)
 
 
 def _encode_cursor(last_key: dict[str, Any] | None) -> str | None:
@@ -252,7 +226,7 @@ class AccountsStore:
 
     def create_user(self, user: UserRecord, activation_digest: str) -> None:
         """Profile, e-mail claim and the spent activation token in one transaction."""
-        profile = {"user_id": user.user_id, **_user_attributes(user)}
+        profile = _user_attributes(user)
         try:
             self._db.transact_write_items(
                 TransactItems=[
@@ -368,16 +342,7 @@ class AccountsStore:
                 "TableName": self._table,
                 "Item": {
                     **_member_key(member.org_id, member.user_id),
-                    **to_item(
-                        {
-                            "org_id": member.org_id,
-                            "user_id": member.user_id,
-                            "full_name": member.full_name,
-                            "email": member.email,
-                            "role": member.role,
-                            "joined_at": member.joined_at,
-                        }
-                    ),
+                    **to_item(dataclasses.asdict(member)),
                 },
                 "ConditionExpression": "attribute_not_exists(PK)",
             }
@@ -515,18 +480,7 @@ class AccountsStore:
                         "TableName": self._table,
                         "Item": {
                             **_invite_key(invitation.org_id, invitation.invitation_id),
-                            **to_item(
-                                {
-                                    "org_id": invitation.org_id,
-                                    "invitation_id": invitation.invitation_id,
-                                    "email": invitation.email,
-                                    "role": invitation.role,
-                                    "invited_by": invitation.invited_by,
-                                    "created_at": invitation.created_at,
-                                    "expires_at": invitation.expires_at,
-                                    "token_digest": invitation.token_digest,
-                                }
-                            ),
+                            **to_item(dataclasses.asdict(invitation)),
                         },
                         "ConditionExpression": "attribute_not_exists(PK)",
                     }
@@ -691,23 +645,12 @@ class AccountsStore:
 
 
 def _user_attributes(user: UserRecord) -> dict[str, Any]:
-    return {
-        "email": user.email,
-        "full_name": user.full_name,
-        "language": user.language,
-        "consent_version": user.consent_version,
-        "consent_at": user.consent_at,
-        "created_at": user.created_at,
-    }
+    """What a new profile stores (organisation fields come later, with a membership)."""
+    values = dataclasses.asdict(user)
+    for joined_later in ("organisation_id", "organisation_name", "role"):
+        values.pop(joined_later)
+    return values
 
 
 def _org_attributes(org: OrganisationRecord) -> dict[str, Any]:
-    return {
-        "org_id": org.org_id,
-        "name": org.name,
-        "licensed_practitioners": org.licensed_practitioners,
-        "member_count": org.member_count,
-        "admin_count": org.admin_count,
-        "created_at": org.created_at,
-        "created_by": org.created_by,
-    }
+    return dataclasses.asdict(org)
