@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from accounts.identity_provider import CognitoIdentityProvider
+from accounts.service import AccountsService
+from accounts.settings import get_settings
+from accounts.store import AccountsStore
 from shared import aws
 from shared.clock import Clock, SystemClock
 from shared.events import EventPublisher
 from shared.log import get_logger
 from shared.mail import Mailer, MailRenderer
 from shared.ratelimit import RateLimiter
-
-from accounts.identity_provider import CognitoIdentityProvider
-from accounts.service import AccountsService
-from accounts.settings import get_settings
-from accounts.store import AccountsStore
 
 logger = get_logger("accounts")
 _service: AccountsService | None = None

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from shared import i18n
-from shared.resolver import create_resolver, lambda_entry
-
 from accounts.dependencies import logger
 from accounts.messages import MESSAGES
 from accounts.routes import agents, auth, organisations, profile
 from accounts.settings import get_settings
+from shared import i18n
+from shared.resolver import create_resolver, lambda_entry
 
 i18n.register(MESSAGES)
 app = create_resolver(

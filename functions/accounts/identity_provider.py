@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
+
 from shared.errors import Conflict, FieldError, Invalid, Unauthorized
 
 if TYPE_CHECKING:

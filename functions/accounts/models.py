@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
+
 from shared.i18n import Language
 from shared.validation import Email, InputModel, OutputModel
 

@@ -13,6 +13,19 @@ from typing import Literal
 
 from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
+
+from accounts import models
+from accounts.identity_provider import CognitoIdentityProvider, IssuedTokens
+from accounts.settings import AccountsSettings
+from accounts.store import (
+    AccountsStore,
+    InvitationRecord,
+    MemberRecord,
+    OrganisationRecord,
+    OrganisationView,
+    TokenRecord,
+    UserRecord,
+)
 from shared.clock import Clock, iso
 from shared.errors import (
     Conflict,
@@ -29,19 +42,6 @@ from shared.identity import Caller
 from shared.ids import new_id, new_token, token_digest
 from shared.mail import Mailer
 from shared.ratelimit import RateLimiter
-
-from accounts import models
-from accounts.identity_provider import CognitoIdentityProvider, IssuedTokens
-from accounts.settings import AccountsSettings
-from accounts.store import (
-    AccountsStore,
-    InvitationRecord,
-    MemberRecord,
-    OrganisationRecord,
-    OrganisationView,
-    TokenRecord,
-    UserRecord,
-)
 
 Role = Literal["admin", "member"]
 

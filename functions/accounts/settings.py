@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from pydantic import Field, HttpUrl
+
 from shared.settings import FunctionSettings
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from botocore.exceptions import ClientError
+
 from shared.dynamo import cancellation_reasons, from_item, is_conditional_failure, key, to_item
 from shared.errors import Conflict, FieldError, Invalid, LinkInvalid, NotFound
 

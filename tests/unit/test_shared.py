@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from shared import i18n
 from shared.errors import Unauthorized
 from shared.events import DomainEvent, EventPublisher, EventPublishError
@@ -15,7 +16,6 @@ from shared.identity import caller_from_event
 from shared.log import get_logger, redact
 from shared.mail import MailRenderer
 from shared.resolver import field_path
-
 from tests.support.clock import FrozenClock
 
 

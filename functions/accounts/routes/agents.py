@@ -7,11 +7,11 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from shared.resolver import current_caller
-from shared.validation import Email
 
 from accounts import models
 from accounts.dependencies import service
+from shared.resolver import current_caller
+from shared.validation import Email
 
 router = APIGatewayHttpRouter()
 TAGS = ["Agents"]

@@ -8,12 +8,12 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from shared import i18n
-from shared.resolver import current_caller, language
 
 from accounts import models
 from accounts.dependencies import service
 from accounts.identity_provider import IssuedTokens
+from shared import i18n
+from shared.resolver import current_caller, language
 
 router = APIGatewayHttpRouter()
 ERRORS: dict[int, OpenAPIResponse] = {

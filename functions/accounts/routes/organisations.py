@@ -8,10 +8,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from shared.resolver import current_caller, language
 
 from accounts import models
 from accounts.dependencies import service
+from shared.resolver import current_caller, language
 
 router = APIGatewayHttpRouter()
 TAGS = ["Organisations"]

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from shared.resolver import current_caller
 
 from accounts import models
 from accounts.dependencies import service
+from shared.resolver import current_caller
 
 router = APIGatewayHttpRouter()
 
