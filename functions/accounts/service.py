@@ -464,10 +464,10 @@ class AccountsService:
         return to_profile(self._profile(user_id))
 
     def list_organisations(
-        self, caller: Caller, name_prefix: str, cursor: str | None
+        self, caller: Caller, name_prefix: str, cursor: str | None, limit: int
     ) -> models.OrganisationPage:
         caller.require_agent()
-        orgs, next_cursor = self.store.list_organisations(name_prefix, cursor)
+        orgs, next_cursor = self.store.list_organisations(name_prefix, cursor, limit)
         return models.OrganisationPage(
             items=[
                 models.OrganisationListItem(

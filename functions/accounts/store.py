@@ -451,7 +451,7 @@ class AccountsStore:
             raise
 
     def list_organisations(
-        self, name_prefix: str, cursor: str | None
+        self, name_prefix: str, cursor: str | None, limit: int = ORG_LIST_PAGE
     ) -> tuple[list[OrganisationRecord], str | None]:
         condition, values = "GSI1PK = :p", {":p": "ORGS"}
         if name_prefix:  # DynamoDB refuses an empty string in a key condition
@@ -462,7 +462,7 @@ class AccountsStore:
             "IndexName": "GSI1",
             "KeyConditionExpression": condition,
             "ExpressionAttributeValues": to_item(values),
-            "Limit": ORG_LIST_PAGE,
+            "Limit": limit,
         }
         start = _decode_cursor(cursor)
         if start:

@@ -332,3 +332,36 @@ def test_agents_look_up_users_and_organisations_and_set_licences(
         ]
         == 5
     )
+
+
+def test_agent_queries_name_their_wrong_fields(accounts: AccountsDriver) -> None:
+    agent = accounts.make_agent(accounts.account("agent"))
+    bad_email = accounts.call("GET", "/agent/users", token=agent.access_token, query={"email": "kein-at"})
+    bad_cursor = accounts.call(
+        "GET", "/agent/organisations", token=agent.access_token, query={"cursor": "nonsense"}
+    )
+    no_email = accounts.call("GET", "/agent/users", token=agent.access_token)
+    assert (bad_email.status, bad_cursor.status, no_email.status) == (422, 422, 422)
+    assert set(bad_email.error["fields"]) == {"email"}
+    assert set(bad_cursor.error["fields"]) == {"cursor"}
+    assert no_email.error["fields"] == {"email": "Dieses Feld ist erforderlich."}
+
+
+def test_agents_page_through_organisations(accounts: AccountsDriver) -> None:
+    agent = accounts.make_agent(accounts.account("agent"))
+    created = {accounts.organisation(accounts.account("admin"), f"Zahnarztpraxis {n}") for n in range(3)}
+    seen: list[str] = []
+    cursor = None
+    pages = 0
+    while True:
+        pages += 1
+        query = {"name_prefix": "Zahnarztpraxis", "limit": "2", **({"cursor": cursor} if cursor else {})}
+        page = accounts.call("GET", "/agent/organisations", token=agent.access_token, query=query)
+        assert page.status == 200
+        seen += [o["id"] for o in page.body["items"]]
+        cursor = page.body["next_cursor"]
+        if not cursor:
+            break
+    assert created <= set(seen)
+    assert len(seen) == len(set(seen))
+    assert pages >= 2

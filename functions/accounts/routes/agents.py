@@ -34,8 +34,9 @@ def user(user_id: str) -> models.Profile:
 def organisations(
     name_prefix: Annotated[str, Query(max_length=120)] = "",
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> models.OrganisationPage:
-    return service().list_organisations(current_caller(router), name_prefix, cursor)
+    return service().list_organisations(current_caller(router), name_prefix, cursor, limit)
 
 
 @router.get(
