@@ -23,6 +23,7 @@ from accounts.store import (
     MemberRecord,
     OrganisationRecord,
     OrganisationView,
+    TokenKind,
     TokenRecord,
     UserRecord,
 )
@@ -113,6 +114,12 @@ class AccountsService:
     def _expiry(self, delta: timedelta) -> int:
         return int((self.clock.now() + delta).timestamp())
 
+    def _issue_link(self, kind: TokenKind, lifetime: timedelta, data: dict[str, object]) -> str:
+        """Stores a single-use link's digest and returns the token that goes into the e-mail."""
+        token = new_token()
+        self.store.put_token(TokenRecord(token_digest(token), kind, self._expiry(lifetime), data))
+        return token
+
     # --- registration and activation ---------------------------------------------------------
 
     def register(self, request: models.RegistrationRequest, source_ip: str) -> None:
@@ -131,20 +138,16 @@ class AccountsService:
                 reset_url=f"{str(self.settings.portal_url).rstrip('/')}/passwort-vergessen",
             )
             return
-        token = new_token()
-        self.store.put_token(
-            TokenRecord(
-                digest=token_digest(token),
-                kind="activation",
-                expires_epoch=self._expiry(timedelta(hours=self.settings.activation_hours)),
-                data={
-                    "email": request.email,
-                    "full_name": request.full_name,
-                    "language": request.language,
-                    "consent_version": request.privacy_consent.version,
-                    "consent_at": iso(self.clock.now()),
-                },
-            )
+        token = self._issue_link(
+            "activation",
+            timedelta(hours=self.settings.activation_hours),
+            {
+                "email": request.email,
+                "full_name": request.full_name,
+                "language": request.language,
+                "consent_version": request.privacy_consent.version,
+                "consent_at": iso(self.clock.now()),
+            },
         )
         self._mail(
             request.email,
@@ -201,14 +204,8 @@ class AccountsService:
         if user_id is None or not self._mail_allowed(request.email):
             return
         user = self._profile(user_id)
-        token = new_token()
-        self.store.put_token(
-            TokenRecord(
-                digest=token_digest(token),
-                kind="password_reset",
-                expires_epoch=self._expiry(timedelta(minutes=self.settings.password_reset_minutes)),
-                data={"user_id": user_id},
-            )
+        token = self._issue_link(
+            "password_reset", timedelta(minutes=self.settings.password_reset_minutes), {"user_id": user_id}
         )
         self._mail(
             user.email,

@@ -100,15 +100,19 @@ class AccountsDriver:
         assert created.status == 201, created.body
         return str(created.body["id"])
 
-    def join(self, admin: Account, org_id: str, member: Account, role: str = "member") -> None:
+    def invite(self, admin: Account, org_id: str, email: str, role: str = "member") -> tuple[str, str]:
+        """Invites; returns (invitation id, the token from the mailed link)."""
         invited = self.call(
             "POST",
             f"/organisations/{org_id}/invitations",
             token=admin.access_token,
-            json_body={"email": member.email, "role": role},
+            json_body={"email": email, "role": role},
         )
         assert invited.status == 201, invited.body
-        token = self.token_from_mail(member.email, "einladung")
+        return str(invited.body["id"]), self.token_from_mail(email, "einladung")
+
+    def join(self, admin: Account, org_id: str, member: Account, role: str = "member") -> None:
+        _, token = self.invite(admin, org_id, member.email, role)
         accepted = self.call(
             "POST", "/invitations/accept", token=member.access_token, json_body={"token": token}
         )

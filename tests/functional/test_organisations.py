@@ -64,13 +64,7 @@ def test_an_invitation_is_for_its_address_only_and_works_once(accounts: Accounts
     org_id = accounts.organisation(admin)
     invitee = accounts.account("invitee")
     someone_else = accounts.account("else")
-    accounts.call(
-        "POST",
-        f"/organisations/{org_id}/invitations",
-        token=admin.access_token,
-        json_body={"email": invitee.email},
-    )
-    token = accounts.token_from_mail(invitee.email, "einladung")
+    _, token = accounts.invite(admin, org_id, invitee.email)
 
     stolen = accounts.call(
         "POST", "/invitations/accept", token=someone_else.access_token, json_body={"token": token}
@@ -91,15 +85,9 @@ def test_a_revoked_invitation_cannot_be_accepted(accounts: AccountsDriver) -> No
     admin = accounts.account("admin")
     org_id = accounts.organisation(admin)
     invitee = accounts.account("invitee")
-    created = accounts.call(
-        "POST",
-        f"/organisations/{org_id}/invitations",
-        token=admin.access_token,
-        json_body={"email": invitee.email},
-    )
-    token = accounts.token_from_mail(invitee.email, "einladung")
+    invitation_id, token = accounts.invite(admin, org_id, invitee.email)
     revoked = accounts.call(
-        "DELETE", f"/organisations/{org_id}/invitations/{created.body['id']}", token=admin.access_token
+        "DELETE", f"/organisations/{org_id}/invitations/{invitation_id}", token=admin.access_token
     )
     assert revoked.status == 204
     refused = accounts.call(
@@ -115,13 +103,7 @@ def test_an_invitation_expires_after_seven_days(accounts: AccountsDriver) -> Non
     admin = accounts.account("admin")
     org_id = accounts.organisation(admin)
     invitee = accounts.account("invitee")
-    accounts.call(
-        "POST",
-        f"/organisations/{org_id}/invitations",
-        token=admin.access_token,
-        json_body={"email": invitee.email},
-    )
-    token = accounts.token_from_mail(invitee.email, "einladung")
+    _, token = accounts.invite(admin, org_id, invitee.email)
     accounts.clock.advance(days=7, seconds=1)
     late = accounts.call(
         "POST", "/invitations/accept", token=invitee.access_token, json_body={"token": token}
