@@ -46,9 +46,11 @@ def local_aws() -> Iterator[LocalAws]:
 
 @pytest.fixture(scope="session")
 def function_environment(local_aws: LocalAws) -> Iterator[None]:
-    """The environment template.yaml gives the accounts function, pointed at the local parts."""
+    """The environments template.yaml gives the functions (their variables do not clash), pointed at
+    the local parts."""
     saved = dict(os.environ)
-    os.environ.update(provision.function_environment(local_aws.resolver, "AccountsFunction"))
+    for function in ("AccountsFunction", "AttachmentScanFunction", "TicketsFunction"):
+        os.environ.update(provision.function_environment(local_aws.resolver, function))
     os.environ.update(
         {
             "AWS_REGION": REGION,

@@ -21,7 +21,6 @@ MESSAGES: Catalogue = {
         "de": "Zu dieser E-Mail-Adresse besteht bereits ein Konto.",
         "en": "An account already exists for this e-mail address.",
     },
-    "account.not_found": {"de": "Das Konto wurde nicht gefunden.", "en": "The account was not found."},
     "auth.credentials_wrong": {
         "de": "E-Mail-Adresse oder Passwort ist falsch.",
         "en": "E-mail address or password is wrong.",
@@ -41,10 +40,6 @@ MESSAGES: Catalogue = {
     "field.password_weak": {
         "de": "Das Passwort braucht mindestens 10 Zeichen, Groß- und Kleinbuchstaben und eine Ziffer.",
         "en": "The password needs at least 10 characters, upper and lower case letters and a digit.",
-    },
-    "field.consent_required": {
-        "de": "Bitte stimmen Sie der Datenschutzerklärung zu.",
-        "en": "Please accept the privacy policy.",
     },
     "organisation.not_found": {
         "de": "Die Organisation wurde nicht gefunden.",
@@ -77,9 +72,5 @@ MESSAGES: Catalogue = {
     "invitation.other_address": {
         "de": "Diese Einladung wurde an eine andere E-Mail-Adresse geschickt.",
         "en": "This invitation was sent to another e-mail address.",
-    },
-    "request.conflict_retry": {
-        "de": "Die Daten wurden gerade geändert. Bitte laden Sie neu und versuchen Sie es erneut.",
-        "en": "The data was just changed. Please reload and try again.",
     },
 }

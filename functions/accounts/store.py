@@ -17,11 +17,11 @@ import base64
 import dataclasses
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import ClientError
 
-from shared.dynamo import cancellation_reasons, from_item, is_conditional_failure, key, to_item
+from shared.dynamo import cancellation_reasons, from_item, is_conditional_failure, key, record, to_item
 from shared.errors import Conflict, FieldError, Invalid, LinkInvalid, NotFound
 
 if TYPE_CHECKING:
@@ -117,28 +117,20 @@ def _token_key(digest: str) -> dict[str, Any]:
     return key(f"TOKEN#{digest}", "TOKEN")
 
 
-R = TypeVar("R")
-
-
-def _record(kind: type[R], values: dict[str, Any]) -> R:
-    """A stored item as its record: the dataclass's fields picked from the item's attributes."""
-    return kind(**{f.name: values[f.name] for f in dataclasses.fields(kind) if f.name in values})  # type: ignore[arg-type]
-
-
 def _user(values: dict[str, Any]) -> UserRecord:
-    return _record(UserRecord, values)
+    return record(UserRecord, values)
 
 
 def _organisation(values: dict[str, Any]) -> OrganisationRecord:
-    return _record(OrganisationRecord, values)
+    return record(OrganisationRecord, values)
 
 
 def _member(values: dict[str, Any]) -> MemberRecord:
-    return _record(MemberRecord, values)
+    return record(MemberRecord, values)
 
 
 def _invitation(values: dict[str, Any]) -> InvitationRecord:
-    return _record(InvitationRecord, values)
+    return record(InvitationRecord, values)
 
 
 def _encode_cursor(last_key: dict[str, Any] | None) -> str | None:

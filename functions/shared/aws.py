@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_s3 import S3Client
     from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sns import SNSClient
 
@@ -75,6 +76,10 @@ def cognito() -> CognitoIdentityProviderClient:
 
 def events() -> EventBridgeClient:
     return cast("EventBridgeClient", client("events"))
+
+
+def s3() -> S3Client:
+    return cast("S3Client", client("s3"))
 
 
 def sesv2() -> SESV2Client:

@@ -6,8 +6,9 @@ exactly which calls a request makes.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
@@ -28,6 +29,15 @@ def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
         if type(value).__name__ == "Decimal":
             values[key] = int(value)
     return values
+
+
+R = TypeVar("R")
+
+
+def record(kind: type[R], values: Mapping[str, Any]) -> R:
+    """A stored item as a dataclass record: the fields picked from the item's attributes."""
+    names = [f.name for f in dataclasses.fields(kind)]  # type: ignore[arg-type]
+    return kind(**{name: values[name] for name in names if name in values})
 
 
 def key(pk: str, sk: str) -> dict[str, Any]:

@@ -85,6 +85,15 @@ _CATALOGUE: Catalogue = {
         "en": "Please enter a valid e-mail address.",
     },
     "field.invalid": {"de": "Ungültiger Wert.", "en": "Invalid value."},
+    "field.consent_required": {
+        "de": "Bitte stimmen Sie der Datenschutzerklärung zu.",
+        "en": "Please accept the privacy policy.",
+    },
+    "account.not_found": {"de": "Das Konto wurde nicht gefunden.", "en": "The account was not found."},
+    "request.conflict_retry": {
+        "de": "Die Daten wurden gerade geändert. Bitte laden Sie neu und versuchen Sie es erneut.",
+        "en": "The data was just changed. Please reload and try again.",
+    },
 }
 
 

@@ -4,6 +4,7 @@
   event source mapping sends them; with `ReportBatchItemFailures` only the reported messages stay.
 - `EventBridgeRule` events: a rule on the bus targets a local shim queue, delivered like SQS but with
   the EventBridge event itself as the function's input (as a direct rule target would receive it).
+- `S3` events: the bucket notifies a local shim queue; the function gets the S3 event itself.
 - `Schedule` / `ScheduleV2` with `rate(...)`: invoked on that rate with a scheduled-event input.
 EventBridge rules targeting SQS queues are created by the provisioning and delivered by moto itself.
 """
@@ -72,6 +73,7 @@ class EventDelivery:
         self._region = region
         self._sqs = provision.client("sqs", moto_endpoint, region)
         self._events = provision.client("events", moto_endpoint, region)
+        self._s3 = provision.client("s3", moto_endpoint, region)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.subscriptions: list[QueueSubscription] = []
@@ -101,6 +103,8 @@ class EventDelivery:
                     )
                 elif kind == "EventBridgeRule":
                     self.subscriptions.append(self._shim(logical, event_name, props))
+                elif kind == "S3":
+                    self.subscriptions.append(self._bucket_shim(logical, event_name, props))
                 elif kind in ("Schedule", "ScheduleV2"):
                     seconds = rate_seconds(str(props.get("Schedule") or props.get("ScheduleExpression")))
                     if seconds:
@@ -116,6 +120,23 @@ class EventDelivery:
         bus = resolved.get("EventBusName", "default")
         self._events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps(resolved["Pattern"]))
         self._events.put_targets(Rule=name, EventBusName=bus, Targets=[{"Id": "local", "Arn": arn}])
+        return QueueSubscription(logical, url, arn, 1, False, True)
+
+    def _bucket_shim(self, logical: str, event_name: str, props: dict[str, Any]) -> QueueSubscription:
+        """S3 notifications to a function: the bucket notifies a local queue, delivered unwrapped."""
+        resolved = self._resolver.resolve(props)
+        name = f"local-{logical}-{event_name}"[:80]
+        url = self._sqs.create_queue(QueueName=name)["QueueUrl"]
+        arn = self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        events = resolved["Events"] if isinstance(resolved["Events"], list) else [resolved["Events"]]
+        configuration: dict[str, Any] = {"QueueArn": arn, "Events": events}
+        if "Filter" in resolved:
+            configuration["Filter"] = {"Key": {"FilterRules": resolved["Filter"]["S3Key"]["Rules"]}}
+        self._s3.put_bucket_notification_configuration(
+            Bucket=resolved["Bucket"], NotificationConfiguration={"QueueConfigurations": [configuration]}
+        )
         return QueueSubscription(logical, url, arn, 1, False, True)
 
     def start(self) -> None:
@@ -145,7 +166,10 @@ class EventDelivery:
         failed: set[str] = set()
         if subscription.unwrap_eventbridge:
             for message in received:
-                ok, _ = function.invoke(json.loads(message["Body"]))
+                body = json.loads(message["Body"])
+                if body.get("Event") == "s3:TestEvent":
+                    continue  # S3's check that the queue exists
+                ok, _ = function.invoke(body)
                 if not ok:
                     failed.add(message["MessageId"])
         else:

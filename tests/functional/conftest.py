@@ -41,11 +41,14 @@ class AccountsDriver:
     @staticmethod
     def inject(service: str, client: Any) -> None:
         """Replaces one AWS client of the function (e.g. with a failing wrapper)."""
-        from accounts import dependencies
+        from tickets import dependencies as tickets_dependencies
+
+        from accounts import dependencies as accounts_dependencies
         from shared import aws
 
         aws.override(service, client)
-        dependencies.rebuild()
+        accounts_dependencies.rebuild()
+        tickets_dependencies.rebuild()
 
     def call(self, method: str, path: str, **kwargs: Any) -> ApiResponse:
         return self.api.call(method, path, **kwargs)
@@ -137,21 +140,30 @@ class AccountsDriver:
 
 @pytest.fixture
 def accounts(local_aws: LocalAws, function_environment: None) -> Iterator[AccountsDriver]:
-    from accounts import dependencies
-    from accounts.handler import handler
-    from accounts.settings import get_settings
+    from tickets import dependencies as tickets_dependencies
+    from tickets.handler import handler as tickets_handler
+    from tickets.settings import get_settings as tickets_settings
+
+    from accounts import dependencies as accounts_dependencies
+    from accounts.handler import handler as accounts_handler
+    from accounts.settings import get_settings as accounts_settings
     from shared import aws
 
-    get_settings.cache_clear()
+    accounts_settings.cache_clear()
+    tickets_settings.cache_clear()
     aws.reset()
     clock = FrozenClock()
-    dependencies.use_clock(clock)
+    accounts_dependencies.use_clock(clock)
+    tickets_dependencies.use_clock(clock)
     n = next(_ips)
     api = InProcessApi(
-        local_aws.resolver, handler, source_ip=f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+        local_aws.resolver,
+        {"AccountsFunction": accounts_handler, "TicketsFunction": tickets_handler},
+        source_ip=f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
     )
     try:
         yield AccountsDriver(api, clock, local_aws)
     finally:
-        dependencies.reset()
+        accounts_dependencies.reset()
+        tickets_dependencies.reset()
         aws.reset()

@@ -32,9 +32,10 @@ def claims_of(access_token: str) -> dict[str, Any]:
 
 
 class InProcessApi:
-    def __init__(self, resolver: Resolver, handler: Any, source_ip: str = "192.0.2.10") -> None:
+    def __init__(self, resolver: Resolver, handlers: dict[str, Any], source_ip: str = "192.0.2.10") -> None:
+        """handlers: the template's function name -> its handler, e.g. {"AccountsFunction": handler}."""
         self._routes = routes_from_template(resolver, "http://unused")
-        self._handler = handler
+        self._handlers = handlers
         self.source_ip = source_ip
 
     def call(
@@ -70,7 +71,7 @@ class InProcessApi:
             self.source_ip,
             match.groupdict(),
         )
-        result = self._handler(event, LocalContext("AccountsFunction", "test-request"))
+        result = self._handlers[route.function](event, LocalContext(route.function, "test-request"))
         text = result.get("body") or ""
         return ApiResponse(
             status=int(result["statusCode"]),

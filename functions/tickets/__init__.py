@@ -1,0 +1,1 @@
+"""Tickets: request types, submission, timeline, replies, follow-ups, attachments and agent work."""

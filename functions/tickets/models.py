@@ -1,0 +1,194 @@
+"""API models of the tickets domain."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
+
+from shared.validation import Email, InputModel, OutputModel
+from tickets.request_types import FieldDefinition, LocalText, RequestType
+from tickets.rules import Status
+
+Subject = Annotated[
+    str, Field(min_length=3, max_length=200, examples=["Terminbenachrichtigung kommt nicht an"])
+]
+Description = Annotated[
+    str,
+    Field(min_length=10, max_length=20000, examples=["Seit gestern erhalte ich keine SMS mehr, wenn ..."]),
+]
+Body = Annotated[str, Field(min_length=1, max_length=20000)]
+AttachmentIds = Annotated[list[str], Field(default_factory=list, max_length=10)]
+
+
+def _consented(value: bool) -> bool:
+    if value is not True:
+        raise PydanticCustomError("consent_required", "the privacy policy must be accepted")
+    return value
+
+
+class AnonymousSubmission(InputModel):
+    request_type: str = Field(max_length=40, examples=["bug_report"])
+    email: Email
+    full_name: str = Field(min_length=2, max_length=120)
+    company: str = Field(min_length=2, max_length=200, examples=["Praxis Dr. Schmidt"])
+    customer_number: str | None = Field(default=None, max_length=40)
+    subject: Subject
+    description: Description
+    fields: dict[str, Any] = Field(default_factory=dict, description="The request type's own fields")
+    privacy_consent: Annotated[bool, AfterValidator(_consented)]
+    language: Literal["de", "en"] = "de"
+
+
+class Submission(InputModel):
+    """A signed-in customer's ticket: name, e-mail and organisation come from the account."""
+
+    request_type: str = Field(max_length=40)
+    company: str | None = Field(default=None, max_length=200)
+    customer_number: str | None = Field(default=None, max_length=40)
+    subject: Subject
+    description: Description
+    fields: dict[str, Any] = Field(default_factory=dict)
+    cc: list[Email] = Field(default_factory=list, max_length=10)
+    attachment_ids: AttachmentIds
+
+
+class TicketEdit(InputModel):
+    subject: Subject | None = None
+    description: Description | None = None
+    fields: dict[str, Any] | None = None
+
+
+class ReplyCreate(InputModel):
+    body: Body
+    attachment_ids: AttachmentIds
+
+
+class NoteCreate(InputModel):
+    body: Body
+
+
+class FollowUpCreate(InputModel):
+    subject: Subject | None = None
+    description: Description
+
+
+class CcAdd(InputModel):
+    email: Email
+
+
+class AssigneeChange(InputModel):
+    assignee_id: str | None = Field(description="An agent's user id, or null to unassign", max_length=64)
+
+
+class StatusChange(InputModel):
+    status: Status
+
+
+class UploadRequest(InputModel):
+    filename: str = Field(min_length=1, max_length=200, examples=["befund.pdf"])
+    content_type: Literal["image/jpeg", "image/png", "application/pdf"]
+    size: int = Field(ge=1, description="Bytes; at most 4 MB")
+
+
+class UploadSlot(OutputModel):
+    attachment_id: str
+    url: str
+    fields: dict[str, str] = Field(description="Form fields to send with the file in a multipart POST")
+    expires_in: int
+
+
+class Download(OutputModel):
+    url: str
+    expires_in: int
+
+
+class Submitted(OutputModel):
+    message: str
+    case_number: str
+
+
+class Person(OutputModel):
+    user_id: str | None = None
+    full_name: str
+    email: str | None = Field(default=None, description="Shown to agents and the ticket's own people")
+
+
+class Attachment(OutputModel):
+    id: str
+    filename: str
+    content_type: str
+    size: int
+    state: Literal["pending", "clean", "rejected"]
+    reason: str | None = None
+
+
+class TimelineEntry(OutputModel):
+    id: str
+    kind: Literal["reply", "note", "status", "assignment", "follow_up"]
+    at: str
+    author: Person | None = None
+    body: str | None = None
+    from_status: str | None = None
+    to_status: str | None = None
+    assignee: Person | None = None
+    linked_ticket_id: str | None = None
+    attachments: list[Attachment] = Field(default_factory=list)
+    internal: bool = False
+
+
+class TicketSummary(OutputModel):
+    id: str
+    case_number: str
+    subject: str
+    request_type: str
+    status: Status
+    requester: Person
+    organisation_id: str | None
+    assignee: Person | None
+    created_at: str
+    last_activity_at: str
+    reply_count: int
+
+
+class Ticket(TicketSummary):
+    description: str
+    company: str | None
+    customer_number: str | None
+    fields: dict[str, Any]
+    cc: list[str]
+    interaction_count: int
+    last_comment_at: str | None
+    last_comment_by: Person | None
+    follow_up_of: str | None
+    follow_ups: list[str]
+    attachments: list[Attachment]
+    timeline: list[TimelineEntry]
+
+
+class TicketPage(OutputModel):
+    items: list[TicketSummary]
+    next_cursor: str | None = None
+
+
+class RequestTypeOut(OutputModel):
+    key: str
+    name: LocalText
+    help_text: LocalText
+    fields: list[FieldDefinition]
+    active: bool
+
+
+class RequestTypeIn(RequestType):
+    """What an agent sends to create or change a type."""
+
+
+def request_type_out(request_type: RequestType) -> RequestTypeOut:
+    return RequestTypeOut(
+        key=request_type.key,
+        name=request_type.name,
+        help_text=request_type.help_text,
+        fields=request_type.fields,
+        active=request_type.active,
+    )

@@ -1,0 +1,231 @@
+"""The request-type catalogue: each type's own fields, and validation of submitted values against it.
+
+Pure logic; the catalogue itself is stored in the tickets table (agents change it without a
+deployment) and seeded with the six types of the help centre.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from shared.errors import FieldError
+
+FieldKind = Literal["text", "textarea", "number", "select", "date", "url"]
+TYPE_KEY = r"^[a-z][a-z0-9_]{1,39}$"
+
+
+class LocalText(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    de: str = Field(min_length=1, max_length=500)
+    en: str = Field(min_length=1, max_length=500)
+
+
+class FieldDefinition(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    label: LocalText
+    kind: FieldKind
+    required: bool = False
+    options: list[str] | None = Field(default=None, description="Allowed values of a select")
+    max_length: int = Field(default=2000, ge=1, le=20000)
+    min_value: int | None = None
+    max_value: int | None = None
+
+    @model_validator(mode="after")
+    def _select_has_options(self) -> FieldDefinition:
+        if self.kind == "select" and not self.options:
+            raise ValueError("a select needs options")
+        return self
+
+
+class RequestType(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    key: str = Field(pattern=TYPE_KEY)
+    name: LocalText
+    help_text: LocalText
+    fields: list[FieldDefinition] = Field(default_factory=list, max_length=30)
+    mail_template: str = Field(default="ticket_created", pattern=r"^[a-z_]{1,40}$")
+    active: bool = True
+
+    @model_validator(mode="after")
+    def _unique_field_keys(self) -> RequestType:
+        keys = [f.key for f in self.fields]
+        if len(keys) != len(set(keys)):
+            raise ValueError("field keys must be unique")
+        return self
+
+
+_URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.I)
+
+
+def validate_fields(
+    request_type: RequestType, values: dict[str, Any]
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """The cleaned values and every error, each named `fields.<key>`."""
+    errors: list[FieldError] = []
+    cleaned: dict[str, Any] = {}
+    known = {f.key for f in request_type.fields}
+    for unknown in sorted(set(values) - known):
+        errors.append(FieldError(f"fields.{unknown}", "field.extra_forbidden"))
+    for definition in request_type.fields:
+        name = f"fields.{definition.key}"
+        raw = values.get(definition.key)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if definition.required:
+                errors.append(FieldError(name, "field.missing"))
+            continue
+        value, error = _check(definition, raw)
+        if error:
+            errors.append(FieldError(name, error[0], error[1]))
+        else:
+            cleaned[definition.key] = value
+    return cleaned, errors
+
+
+def _check(definition: FieldDefinition, raw: Any) -> tuple[Any, tuple[str, dict[str, Any]] | None]:
+    if definition.kind == "number":
+        if isinstance(raw, bool) or not isinstance(raw, int | str):
+            return None, ("field.int_type", {})
+        try:
+            number = int(raw)
+        except ValueError:
+            return None, ("field.int_parsing", {})
+        if definition.min_value is not None and number < definition.min_value:
+            return None, ("field.greater_than_equal", {"ge": definition.min_value})
+        if definition.max_value is not None and number > definition.max_value:
+            return None, ("field.less_than_equal", {"le": definition.max_value})
+        return number, None
+    if not isinstance(raw, str):
+        return None, ("field.string_type", {})
+    text = raw.strip()
+    if len(text) > definition.max_length:
+        return None, ("field.string_too_long", {"max_length": definition.max_length})
+    if definition.kind == "select" and text not in (definition.options or []):
+        return None, ("field.literal_error", {"expected": ", ".join(definition.options or [])})
+    if definition.kind == "date":
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            return None, ("field.date", {})
+    if definition.kind == "url" and not _URL.match(text):
+        return None, ("field.url", {})
+    return text, None
+
+
+def _t(de: str, en: str) -> LocalText:
+    return LocalText(de=de, en=en)
+
+
+SEED: list[RequestType] = [
+    RequestType(
+        key="bug_report",
+        name=_t("Fehler melden", "Report a bug"),
+        help_text=_t(
+            "Beschreiben Sie, was Sie getan haben, was passiert ist und was Sie erwartet haben.",
+            "Describe what you did, what happened and what you expected.",
+        ),
+        fields=[
+            FieldDefinition(
+                key="module",
+                label=_t("Betroffener Bereich", "Affected area"),
+                kind="select",
+                required=True,
+                options=["Terminbuchung", "Kalender", "Benachrichtigungen", "Abrechnung", "Sonstiges"],
+            ),
+            FieldDefinition(
+                key="steps", label=_t("Schritte zum Nachstellen", "Steps to reproduce"), kind="textarea"
+            ),
+            FieldDefinition(key="occurred_on", label=_t("Aufgetreten am", "Occurred on"), kind="date"),
+        ],
+    ),
+    RequestType(
+        key="application_help",
+        name=_t("Unterstützung zur Anwendung", "Help with the application"),
+        help_text=_t(
+            "Fragen zur Bedienung: wir zeigen Ihnen, wie es geht.",
+            "Questions about using the application: we show you how.",
+        ),
+        fields=[
+            FieldDefinition(
+                key="topic", label=_t("Thema", "Topic"), kind="text", required=True, max_length=200
+            )
+        ],
+    ),
+    RequestType(
+        key="licensing_invoices",
+        name=_t("Lizenzierung und Rechnungen", "Licensing and invoices"),
+        help_text=_t(
+            "Fragen zu Lizenzen, Rechnungen und Zahlungen.",
+            "Questions about licences, invoices and payments.",
+        ),
+        fields=[
+            FieldDefinition(
+                key="concern",
+                label=_t("Anliegen", "Concern"),
+                kind="select",
+                required=True,
+                options=["Rechnungskopie", "Lizenz erweitern", "Lizenz kündigen", "Zahlung", "Sonstiges"],
+            ),
+            FieldDefinition(
+                key="invoice_number",
+                label=_t("Rechnungsnummer", "Invoice number"),
+                kind="text",
+                max_length=40,
+            ),
+        ],
+    ),
+    RequestType(
+        key="business_data",
+        name=_t("Geschäftsdaten anfordern", "Request business data"),
+        help_text=_t(
+            "Auswertungen und Exporte Ihrer Praxisdaten.", "Reports and exports of your practice's data."
+        ),
+        fields=[
+            FieldDefinition(
+                key="data_kind",
+                label=_t("Art der Daten", "Kind of data"),
+                kind="select",
+                required=True,
+                options=["Terminstatistik", "Umsatzübersicht", "Patientenexport", "Sonstiges"],
+            ),
+            FieldDefinition(key="period", label=_t("Zeitraum", "Period"), kind="text", max_length=100),
+        ],
+    ),
+    RequestType(
+        key="new_partner",
+        name=_t("Neue Partner", "New partners"),
+        help_text=_t(
+            "Sie möchten Partner werden? Erzählen Sie uns von Ihrem Unternehmen.",
+            "You want to become a partner? Tell us about your company.",
+        ),
+        fields=[
+            FieldDefinition(
+                key="partner_kind",
+                label=_t("Art der Partnerschaft", "Kind of partnership"),
+                kind="select",
+                required=True,
+                options=["Praxis", "Softwarepartner", "Händler"],
+            ),
+            FieldDefinition(key="website", label=_t("Webseite", "Website"), kind="url", max_length=300),
+        ],
+    ),
+    RequestType(
+        key="orders_applications",
+        name=_t("Anträge, Neubestellungen", "Orders and applications"),
+        help_text=_t(
+            "Bestellen Sie Produkte oder stellen Sie einen Antrag.", "Order products or file an application."
+        ),
+        fields=[
+            FieldDefinition(
+                key="product", label=_t("Produkt", "Product"), kind="text", required=True, max_length=200
+            ),
+            FieldDefinition(
+                key="quantity", label=_t("Menge", "Quantity"), kind="number", min_value=1, max_value=1000
+            ),
+        ],
+    ),
+]

@@ -1,0 +1,1 @@
+"""HTTP routes of the tickets function, one Router per area."""
