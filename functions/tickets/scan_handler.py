@@ -24,10 +24,9 @@ def scan(bucket: str, object_key: str, store: TicketsStore, max_bytes: int) -> s
         return "ignored"
     owner_id, attachment_id = object_key[len(UPLOAD_PREFIX) :].split("/")
     upload = store.uploads(owner_id, [attachment_id]).get(attachment_id)
-    links = AttachmentLinks(aws.s3(), bucket)
-    if upload is None:
-        links.delete(object_key)  # nobody asked for this upload
+    if upload is None:  # already attached (a repeated notification) or never asked for: leave it
         return "ignored"
+    links = AttachmentLinks(aws.s3(), bucket)
     size, head = links.head(object_key)
     verdict = judge(head, size, upload.content_type, max_bytes)
     if not verdict.clean:

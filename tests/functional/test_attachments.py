@@ -1,0 +1,237 @@
+"""Attachments: uploaded straight to S3, judged by their bytes, downloadable only when clean and only
+by people who may see the ticket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import requests
+
+from tests.functional.conftest import Account, AccountsDriver
+from tests.functional.test_tickets import people, submit  # noqa: F401 - the fixture is shared
+
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
+SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+FOUR_MB = 4 * 1024 * 1024
+
+
+def s3_event(bucket: str, key: str, size: int) -> dict[str, Any]:
+    """The S3 notification as Lambda receives it."""
+    return {
+        "Records": [
+            {
+                "eventVersion": "2.1",
+                "eventSource": "aws:s3",
+                "awsRegion": "eu-central-1",
+                "eventName": "ObjectCreated:Post",
+                "s3": {
+                    "s3SchemaVersion": "1.0",
+                    "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
+                    "object": {"key": key, "size": size},
+                },
+            }
+        ]
+    }
+
+
+def scan(accounts: AccountsDriver, key: str, size: int) -> dict[str, Any]:
+    from tickets.scan_handler import handler
+
+    from infra.local.lambda_runtime import LocalContext
+
+    bucket = accounts.aws.resolver.physical_ids["AttachmentsBucket"]
+    result: dict[str, Any] = handler(
+        s3_event(bucket, key, size), LocalContext("AttachmentScanFunction", "scan")
+    )
+    return result
+
+
+def upload(
+    accounts: AccountsDriver,
+    who: Account,
+    content: bytes,
+    filename: str,
+    content_type: str,
+    declared_size: int | None = None,
+) -> tuple[str, int]:
+    """Asks for a slot, posts the file to S3 as a browser would, runs the scan; (attachment id, POST status)."""
+    slot = accounts.call(
+        "POST",
+        "/attachments",
+        token=who.access_token,
+        json_body={"filename": filename, "content_type": content_type, "size": declared_size or len(content)},
+    )
+    assert slot.status == 201, slot.body
+    posted = requests.post(
+        slot.body["url"], data=slot.body["fields"], files={"file": (filename, content)}, timeout=30
+    )
+    if posted.ok:
+        scan(accounts, slot.body["fields"]["key"], len(content))
+    return slot.body["attachment_id"], posted.status_code
+
+
+def state(accounts: AccountsDriver, who: Account, attachment_id: str) -> str:
+    return str(accounts.call("GET", f"/attachments/{attachment_id}", token=who.access_token).body["state"])
+
+
+def test_a_pdf_becomes_clean_travels_with_the_ticket_and_downloads_as_attachment(
+    accounts: AccountsDriver, people: dict[str, Any]
+) -> None:
+    customer = people["admin"]
+    attachment_id, posted = upload(accounts, customer, PDF, "Befund März.pdf", "application/pdf")
+    assert posted < 300
+    assert state(accounts, customer, attachment_id) == "clean"
+
+    ticket = submit(accounts, customer, attachment_ids=[attachment_id])
+    assert [a["filename"] for a in ticket["attachments"]] == ["Befund März.pdf"]
+
+    for reader in (customer, people["colleague"], people["agent"]):
+        link = accounts.call(
+            "GET", f"/tickets/{ticket['id']}/attachments/{attachment_id}", token=reader.access_token
+        )
+        assert link.status == 200
+        fetched = requests.get(link.body["url"], timeout=30)
+        assert fetched.content == PDF
+        assert fetched.headers["content-disposition"].startswith("attachment;")
+    outsider = accounts.call(
+        "GET", f"/tickets/{ticket['id']}/attachments/{attachment_id}", token=people["outsider"].access_token
+    )
+    assert outsider.status == 404
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "content_type", "reason"),
+    [
+        (HTML, "screenshot.png", "image/png", "type_not_allowed"),
+        (SVG, "logo.png", "image/png", "type_not_allowed"),
+        (PNG, "scan.pdf", "application/pdf", "type_mismatch"),
+    ],
+)
+def test_files_that_are_not_what_they_claim_are_rejected_deleted_and_never_attached(
+    accounts: AccountsDriver,
+    people: dict[str, Any],
+    content: bytes,
+    filename: str,
+    content_type: str,
+    reason: str,
+) -> None:
+    customer = people["admin"]
+    attachment_id, _ = upload(accounts, customer, content, filename, content_type)
+    seen = accounts.call("GET", f"/attachments/{attachment_id}", token=customer.access_token).body
+    assert (seen["state"], seen["reason"]) == ("rejected", reason)
+    s3 = accounts.aws.client("s3")
+    bucket = accounts.aws.resolver.physical_ids["AttachmentsBucket"]
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"tickets/uploads/{customer.user_id}/{attachment_id}")
+    assert listed.get("KeyCount", 0) == 0
+    refused = accounts.call(
+        "POST",
+        "/tickets",
+        token=customer.access_token,
+        json_body={
+            "request_type": "bug_report",
+            "subject": "Mit Anhang",
+            "description": "Siehe Anhang bitte.",
+            "fields": {"module": "Kalender"},
+            "attachment_ids": [attachment_id],
+        },
+    )
+    assert refused.status == 422
+    assert refused.error["fields"] == {
+        "attachment_ids[0]": "Der Anhang wurde abgelehnt: erlaubt sind JPEG, PNG und PDF bis 4 MB."
+    }
+
+
+def test_more_than_four_megabytes_is_refused(accounts: AccountsDriver, people: dict[str, Any]) -> None:
+    customer = people["admin"]
+    too_big = accounts.call(
+        "POST",
+        "/attachments",
+        token=customer.access_token,
+        json_body={"filename": "gross.pdf", "content_type": "application/pdf", "size": FOUR_MB + 1},
+    )
+    assert too_big.status == 422 and set(too_big.error["fields"]) == {"size"}
+    svg = accounts.call(
+        "POST",
+        "/attachments",
+        token=customer.access_token,
+        json_body={"filename": "bild.svg", "content_type": "image/svg+xml", "size": 100},
+    )
+    assert svg.status == 422 and set(svg.error["fields"]) == {"content_type"}
+
+    # A client that declares less than it sends: S3's policy or the scan stops it.
+    attachment_id, posted = upload(
+        accounts,
+        customer,
+        PDF + b"\x00" * (FOUR_MB + 1 - len(PDF)),
+        "gross.pdf",
+        "application/pdf",
+        declared_size=1000,
+    )
+    assert posted >= 400 or state(accounts, customer, attachment_id) == "rejected"
+    assert state(accounts, customer, attachment_id) != "clean"
+
+
+def test_a_pending_upload_cannot_be_attached_and_a_scan_runs_once(
+    accounts: AccountsDriver, people: dict[str, Any]
+) -> None:
+    customer = people["admin"]
+    slot = accounts.call(
+        "POST",
+        "/attachments",
+        token=customer.access_token,
+        json_body={"filename": "a.png", "content_type": "image/png", "size": len(PNG)},
+    ).body
+    requests.post(slot["url"], data=slot["fields"], files={"file": ("a.png", PNG)}, timeout=30)
+    ticket = submit(accounts, customer)
+    pending = accounts.call(
+        "POST",
+        f"/tickets/{ticket['id']}/replies",
+        token=customer.access_token,
+        json_body={"body": "Bild anbei", "attachment_ids": [slot["attachment_id"]]},
+    )
+    assert pending.status == 422
+    assert pending.error["fields"] == {
+        "attachment_ids[0]": "Der Anhang wird noch geprüft. Bitte warten Sie einen Moment."
+    }
+
+    assert scan(accounts, slot["fields"]["key"], len(PNG))["results"] == ["clean"]
+    assert scan(accounts, slot["fields"]["key"], len(PNG))["results"] == ["clean"]  # a repeated notification
+    replied = accounts.call(
+        "POST",
+        f"/tickets/{ticket['id']}/replies",
+        token=customer.access_token,
+        json_body={"body": "Bild anbei", "attachment_ids": [slot["attachment_id"]]},
+    )
+    assert replied.status == 201
+    assert [a["filename"] for a in replied.body["attachments"]] == ["a.png"]
+    assert scan(accounts, slot["fields"]["key"], len(PNG))["results"] == ["ignored"]  # late duplicate
+    link = accounts.call(
+        "GET", f"/tickets/{ticket['id']}/attachments/{slot['attachment_id']}", token=customer.access_token
+    )
+    assert requests.get(link.body["url"], timeout=30).content == PNG
+    again = accounts.call(
+        "POST",
+        f"/tickets/{ticket['id']}/replies",
+        token=customer.access_token,
+        json_body={"body": "Nochmal", "attachment_ids": [slot["attachment_id"]]},
+    )
+    assert again.status == 422  # an upload is attached once
+
+
+def test_someone_elses_upload_cannot_be_attached(accounts: AccountsDriver, people: dict[str, Any]) -> None:
+    attachment_id, _ = upload(accounts, people["outsider"], PDF, "fremd.pdf", "application/pdf")
+    ticket = submit(accounts, people["admin"])
+    stolen = accounts.call(
+        "POST",
+        f"/tickets/{ticket['id']}/replies",
+        token=people["admin"].access_token,
+        json_body={"body": "Fremder Anhang", "attachment_ids": [attachment_id]},
+    )
+    assert stolen.status == 422
+    assert (
+        accounts.call("GET", f"/attachments/{attachment_id}", token=people["admin"].access_token).status
+        == 404
+    )
