@@ -167,3 +167,49 @@ def accounts(local_aws: LocalAws, function_environment: None) -> Iterator[Accoun
         accounts_dependencies.reset()
         tickets_dependencies.reset()
         aws.reset()
+
+
+DESCRIPTION = "Seit gestern kommen keine SMS mehr an, wenn Patienten online buchen."
+
+
+def ticket_body(**overrides: Any) -> dict[str, Any]:
+    return {
+        "request_type": "bug_report",
+        "subject": "SMS-Benachrichtigung fehlt",
+        "description": DESCRIPTION,
+        "fields": {"module": "Benachrichtigungen"},
+        **overrides,
+    }
+
+
+def anonymous_body(**overrides: Any) -> dict[str, Any]:
+    return {
+        "request_type": "application_help",
+        "email": "gast@praxis-gast.example",
+        "full_name": "Gerd Gast",
+        "company": "Praxis Gast",
+        "subject": "Wie lege ich einen Kalender an?",
+        "description": "Ich finde die Einstellung für einen zweiten Kalender nicht.",
+        "fields": {"topic": "Kalender"},
+        "privacy_consent": True,
+        **overrides,
+    }
+
+
+@pytest.fixture
+def people(accounts: AccountsDriver) -> dict[str, Any]:
+    admin = accounts.account("admin", "Dr. Anna Schmidt")
+    colleague = accounts.account("colleague", "Jonas Weber")
+    org_id = accounts.organisation(admin, "Praxis Dr. Schmidt")
+    accounts.join(admin, org_id, colleague)
+    outsider = accounts.account("outsider", "Olga Außen")
+    accounts.organisation(outsider, "Praxis Anders")
+    agent = accounts.make_agent(accounts.account("agent", "Sabine Support"))
+    return {"admin": admin, "colleague": colleague, "outsider": outsider, "agent": agent, "org_id": org_id}
+
+
+def submit(accounts: AccountsDriver, who: Account, **overrides: Any) -> dict[str, Any]:
+    """A signed-in submission that must succeed; the created ticket."""
+    created = accounts.call("POST", "/tickets", token=who.access_token, json_body=ticket_body(**overrides))
+    assert created.status == 201, created.body
+    return dict(created.body)

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.functional.conftest import Account, AccountsDriver
-from tests.functional.test_tickets import people, submit  # noqa: F401 - the fixture is shared
+from tests.functional.conftest import Account, AccountsDriver, submit
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
