@@ -126,6 +126,14 @@ class TicketsService:
         access, profile = self._access(caller, ticket)
         return ticket, access, profile
 
+    @staticmethod
+    def _shown(
+        view: TicketView, ticket: TicketRecord, access: Access, entries: tuple[TimelineRecord, ...] = ()
+    ) -> models.Ticket:
+        """The answer to a change, built from what was read and written: no second read."""
+        changed = TicketView(ticket, [*view.timeline, *entries], view.attachments)
+        return to_ticket(changed, agent=access == "agent")
+
     def _uploads(self, owner_id: str, attachment_ids: list[str]) -> list[AttachmentRecord]:
         found = self.store.uploads(owner_id, attachment_ids)
         errors = []
@@ -165,6 +173,7 @@ class TicketsService:
                 "status": ticket.status,
                 "request_type": ticket.request_type,
                 **self._recipients(ticket),
+                "reference_id": new_id(),  # quoted in every message about this change
                 **data,
             },
         )
@@ -212,7 +221,7 @@ class TicketsService:
         fields, errors = validate_fields(request_type, request.fields)
         if errors:
             raise Invalid("request.invalid", fields=errors)
-        ticket = self._create(
+        created = self._create(
             request_type=request_type.key,
             subject=request.subject,
             description=request.description,
@@ -227,7 +236,9 @@ class TicketsService:
             cc=[],
             uploads=[],
         )
-        return models.Submitted(message=text("ticket.submitted", language), case_number=ticket.case_number)
+        return models.Submitted(
+            message=text("ticket.submitted", language), case_number=created.ticket.case_number
+        )
 
     def submit(self, caller: Caller, request: models.Submission) -> models.Ticket:
         profile = self._profile(caller.user_id)
@@ -236,7 +247,7 @@ class TicketsService:
         if errors:
             raise Invalid("request.invalid", fields=errors)
         uploads = self._uploads(caller.user_id, request.attachment_ids)
-        ticket = self._create(
+        created = self._create(
             request_type=request_type.key,
             subject=request.subject,
             description=request.description,
@@ -251,23 +262,20 @@ class TicketsService:
             cc=sorted({c for c in request.cc if c != profile.email}),
             uploads=uploads,
         )
-        return self.ticket(caller, ticket.ticket_id)
+        return to_ticket(created, agent=False)
 
     def _create(
         self, *, uploads: list[AttachmentRecord], follow_up_of: str | None = None, **values: Any
-    ) -> TicketRecord:
+    ) -> TicketView:
         ticket_id = new_id()
         now = self._now()
         extra: list[Any] = []
         for upload in uploads:
             extra.extend(self.store.attach(ticket_id, upload))
+        entries = []
         if follow_up_of:
-            extra.append(
-                self.store.entry(
-                    ticket_id,
-                    TimelineRecord(new_id(), "follow_up", now, linked_ticket_id=follow_up_of),
-                )
-            )
+            entries.append(TimelineRecord(new_id(), "follow_up", now, linked_ticket_id=follow_up_of))
+            extra.append(self.store.entry(ticket_id, entries[0]))
 
         def make(case_number: str) -> TicketRecord:
             return TicketRecord(
@@ -285,15 +293,10 @@ class TicketsService:
             "ticket created", extra={"ticket_id": ticket.ticket_id, "case_number": ticket.case_number}
         )
         self._publish(
-            self._event(
-                "TicketCreated",
-                ticket,
-                description=ticket.description,
-                follow_up_of=follow_up_of,
-                reference_id=new_id(),
-            )
+            self._event("TicketCreated", ticket, description=ticket.description, follow_up_of=follow_up_of)
         )
-        return ticket
+        attached = [dataclasses.replace(u, ticket_id=ticket_id) for u in uploads]
+        return TicketView(ticket, entries, attached)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -310,26 +313,38 @@ class TicketsService:
         creator: str | None,
         cursor: str | None,
     ) -> models.TicketPage:
-        profile = self._profile(caller.user_id)
-        requester_filter = creator
-        if scope == "organisation":
+        """ "Created by me" needs nothing but the token; the organisation's list needs the caller's
+        current membership (read from the profile, so a removed member loses access at once)."""
+        if scope == "mine":
+            index, partition = (
+                ("GSI7", f"REQUESTER#{caller.user_id}")
+                if status == "all"
+                else (
+                    "GSI6",
+                    f"REQUESTER#{caller.user_id}#{status.upper()}",
+                )
+            )
+            creator = None
+        else:
+            profile = self._profile(caller.user_id)
             if not profile.organisation_id:
                 raise Invalid("request.invalid", fields=[FieldError("scope", "ticket.no_organisation")])
             owner = owner_key(profile.organisation_id, None)
-        else:
-            owner = owner_key(profile.organisation_id, caller.user_id)
-            requester_filter = caller.user_id
-        assert owner is not None
-        index, partition = (
-            ("GSI2", f"OWNER#{owner}") if status == "all" else ("GSI1", f"OWNER#{owner}#{status.upper()}")
-        )
+            index, partition = (
+                ("GSI2", f"OWNER#{owner}")
+                if status == "all"
+                else (
+                    "GSI1",
+                    f"OWNER#{owner}#{status.upper()}",
+                )
+            )
         tickets, next_cursor = self.store.list_tickets(
             index,
             partition,
             limit=self.settings.page_size,
             cursor=cursor,
             request_type=request_type,
-            requester_id=requester_filter,
+            requester_id=creator,
         )
         return models.TicketPage(items=[to_summary(t) for t in tickets], next_cursor=next_cursor)
 
@@ -417,13 +432,10 @@ class TicketsService:
                     "full_name": author.full_name,
                     "is_agent": access == "agent",
                 },
-                reference_id=new_id(),
             )
         ]
         if new_status != ticket.status:
-            events.append(
-                self._event("TicketStatusChanged", updated, from_status=ticket.status, reference_id=new_id())
-            )
+            events.append(self._event("TicketStatusChanged", updated, from_status=ticket.status))
         self._publish(*events)
         return to_entry(entry, {u.attachment_id: u for u in uploads})
 
@@ -451,16 +463,19 @@ class TicketsService:
 
     def set_status(self, caller: Caller, ticket_id: str, request: models.StatusChange) -> models.Ticket:
         caller.require_agent()
-        ticket, _, _ = self._ticket(caller, ticket_id)
+        view, access, _ = self._view(caller, ticket_id)
+        ticket = view.ticket
         if not rules.agent_may_set(ticket.status, request.status):
             raise Conflict(
                 "ticket.status_unchanged" if ticket.status != "closed" else "ticket.closed_use_follow_up",
                 ticket_id=ticket_id,
             )
-        self._change_status(caller, ticket, request.status)
-        return self.ticket(caller, ticket_id)
+        updated, entry = self._change_status(caller, ticket, request.status)
+        return self._shown(view, updated, access, (entry,))
 
-    def _change_status(self, caller: Caller, ticket: TicketRecord, new_status: str) -> TicketRecord:
+    def _change_status(
+        self, caller: Caller, ticket: TicketRecord, new_status: str
+    ) -> tuple[TicketRecord, TimelineRecord]:
         author = self._profile(caller.user_id)
         entry = TimelineRecord(
             new_id(),
@@ -474,28 +489,25 @@ class TicketsService:
         )
         updated = self._touch(ticket, status=new_status, interaction_count=ticket.interaction_count + 1)
         self.store.save(updated, ticket.version, [self.store.entry(ticket.ticket_id, entry)])
-        events = [
-            self._event("TicketStatusChanged", updated, from_status=ticket.status, reference_id=new_id())
-        ]
+        events = [self._event("TicketStatusChanged", updated, from_status=ticket.status)]
         if new_status == "closed":
-            events.append(
-                self._event("TicketClosed", updated, closed_by=caller.user_id, reference_id=new_id())
-            )
+            events.append(self._event("TicketClosed", updated, closed_by=caller.user_id))
         self._publish(*events)
-        return updated
+        return updated, entry
 
     def close(self, caller: Caller, ticket_id: str) -> models.Ticket:
-        ticket, access, _ = self._ticket(caller, ticket_id)
+        view, access, _ = self._view(caller, ticket_id)
         if access not in ("requester", "agent"):
             raise Forbidden("ticket.requester_only")
-        if ticket.status == "closed":
+        if view.ticket.status == "closed":
             raise Conflict("ticket.already_closed")
-        self._change_status(caller, ticket, "closed")
-        return self.ticket(caller, ticket_id)
+        updated, entry = self._change_status(caller, view.ticket, "closed")
+        return self._shown(view, updated, access, (entry,))
 
     def assign(self, caller: Caller, ticket_id: str, request: models.AssigneeChange) -> models.Ticket:
         caller.require_agent()
-        ticket, _, _ = self._ticket(caller, ticket_id)
+        view, access, _ = self._view(caller, ticket_id)
+        ticket = view.ticket
         assignee_name = None
         if request.assignee_id is not None:
             if not self.is_agent_user(request.assignee_id):
@@ -504,7 +516,7 @@ class TicketsService:
                 )
             assignee_name = self._profile(request.assignee_id).full_name
         if request.assignee_id == ticket.assignee_id:
-            return self.ticket(caller, ticket_id)
+            return self._shown(view, ticket, access)
         author = self._profile(caller.user_id)
         entry = TimelineRecord(
             new_id(),
@@ -530,10 +542,11 @@ class TicketsService:
                 assignee={"user_id": request.assignee_id, "full_name": assignee_name},
             )
         )
-        return self.ticket(caller, ticket_id)
+        return self._shown(view, updated, access, (entry,))
 
     def edit(self, caller: Caller, ticket_id: str, request: models.TicketEdit) -> models.Ticket:
-        ticket, access, _ = self._ticket(caller, ticket_id)
+        view, access, _ = self._view(caller, ticket_id)
+        ticket = view.ticket
         if access != "requester":
             raise Forbidden("ticket.requester_only")
         if ticket.status == "closed":
@@ -549,11 +562,11 @@ class TicketsService:
                 raise Invalid("request.invalid", fields=errors)
             changes["fields"] = fields
         if not changes:
-            return self.ticket(caller, ticket_id)
+            return self._shown(view, ticket, access)
         updated = self._touch(ticket, **changes)
         self.store.save(updated, ticket.version)
         self._publish(self._event("TicketUpdated", updated, changed=sorted(changes)))
-        return self.ticket(caller, ticket_id)
+        return self._shown(view, updated, access)
 
     def add_cc(self, caller: Caller, ticket_id: str, email: str) -> models.Ticket:
         return self._change_cc(caller, ticket_id, email, add=True)
@@ -562,7 +575,8 @@ class TicketsService:
         return self._change_cc(caller, ticket_id, email.strip().lower(), add=False)
 
     def _change_cc(self, caller: Caller, ticket_id: str, email: str, *, add: bool) -> models.Ticket:
-        ticket, access, _ = self._ticket(caller, ticket_id)
+        view, access, _ = self._view(caller, ticket_id)
+        ticket = view.ticket
         if access != "requester":
             raise Forbidden("ticket.requester_only")
         if add and email == ticket.requester_email:
@@ -573,7 +587,7 @@ class TicketsService:
             raise NotFound("ticket.cc_not_found")
         cc = sorted({*ticket.cc, email}) if add else [c for c in ticket.cc if c != email]
         if cc == ticket.cc:
-            return self.ticket(caller, ticket_id)
+            return self._shown(view, ticket, access)
         updated = dataclasses.replace(ticket, cc=cc, version=ticket.version + 1)
         self.store.save(updated, ticket.version)
         self._publish(
@@ -581,7 +595,7 @@ class TicketsService:
                 "TicketCcChanged", updated, added=[email] if add else [], removed=[] if add else [email]
             )
         )
-        return self.ticket(caller, ticket_id)
+        return self._shown(view, updated, access)
 
     def follow_up(self, caller: Caller, ticket_id: str, request: models.FollowUpCreate) -> models.Ticket:
         original, access, profile = self._ticket(caller, ticket_id)
@@ -607,11 +621,15 @@ class TicketsService:
             follow_up_of=original.ticket_id,
         )
         linked = dataclasses.replace(
-            original, follow_ups=[*original.follow_ups, created.ticket_id], version=original.version + 1
+            original,
+            follow_ups=[*original.follow_ups, created.ticket.ticket_id],
+            version=original.version + 1,
         )
-        back_link = TimelineRecord(new_id(), "follow_up", self._now(), linked_ticket_id=created.ticket_id)
+        back_link = TimelineRecord(
+            new_id(), "follow_up", self._now(), linked_ticket_id=created.ticket.ticket_id
+        )
         self.store.save(linked, original.version, [self.store.entry(original.ticket_id, back_link)])
-        return self.ticket(caller, created.ticket_id)
+        return to_ticket(created, agent=False)
 
     # --- attachments -----------------------------------------------------------------------
 

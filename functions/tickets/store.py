@@ -120,6 +120,15 @@ def _index_keys(ticket: TicketRecord) -> dict[str, str]:
         "GSI5PK": "TICKETS",
         "GSI5SK": activity,
     }
+    if ticket.requester_id:
+        keys.update(
+            {
+                "GSI6PK": f"REQUESTER#{ticket.requester_id}#{status_group}",
+                "GSI6SK": activity,
+                "GSI7PK": f"REQUESTER#{ticket.requester_id}",
+                "GSI7SK": activity,
+            }
+        )
     owner = owner_key(ticket.organisation_id, ticket.requester_id)
     if owner:
         keys.update(

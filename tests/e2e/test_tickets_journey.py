@@ -24,10 +24,14 @@ def wait_for_state(client: PortalClient, token: str, attachment_id: str, timeout
         current = str(client.call("GET", f"/attachments/{attachment_id}", token).json()["state"])
         if current != "pending" or time.monotonic() > deadline:
             return current
-        time.sleep(0.2)  # the e2e tier waits on a real asynchronous flow; unit and functional tiers never sleep
+        time.sleep(
+            0.2
+        )  # the e2e tier waits on a real asynchronous flow; unit and functional tiers never sleep
 
 
-def upload(client: PortalClient, token: str, content: bytes, filename: str, content_type: str, size: int) -> tuple[str, int]:
+def upload(
+    client: PortalClient, token: str, content: bytes, filename: str, content_type: str, size: int
+) -> tuple[str, int]:
     slot = client.call(
         "POST", "/attachments", token, json={"filename": filename, "content_type": content_type, "size": size}
     )
@@ -86,18 +90,37 @@ def test_customer_and_agent_work_a_ticket_with_a_pdf(stack: RunningStack) -> Non
 
     unassigned = client.call("GET", "/agent/tickets?assignee=none", agent).json()["items"]
     assert tid in [t["id"] for t in unassigned]
-    assert client.call("PUT", f"/agent/tickets/{tid}/assignee", agent, json={"assignee_id": agent_id}).status_code == 200
-    assert client.call("POST", f"/tickets/{tid}/replies", agent, json={"body": "Welche Handynummer?"}).status_code == 201
-    assert client.call("PUT", f"/agent/tickets/{tid}/status", agent, json={"status": "waiting"}).json()["status"] == "waiting"
+    assert (
+        client.call(
+            "PUT", f"/agent/tickets/{tid}/assignee", agent, json={"assignee_id": agent_id}
+        ).status_code
+        == 200
+    )
+    assert (
+        client.call(
+            "POST", f"/tickets/{tid}/replies", agent, json={"body": "Welche Handynummer?"}
+        ).status_code
+        == 201
+    )
+    assert (
+        client.call("PUT", f"/agent/tickets/{tid}/status", agent, json={"status": "waiting"}).json()["status"]
+        == "waiting"
+    )
 
-    assert client.call("POST", f"/tickets/{tid}/replies", customer, json={"body": "0171 2345678"}).status_code == 201
+    assert (
+        client.call("POST", f"/tickets/{tid}/replies", customer, json={"body": "0171 2345678"}).status_code
+        == 201
+    )
     assert client.call("GET", f"/tickets/{tid}", customer).json()["status"] == "in_progress"
     assert client.call("POST", f"/tickets/{tid}/close", customer).json()["status"] == "closed"
     late = client.call("POST", f"/tickets/{tid}/replies", customer, json={"body": "Noch etwas"})
     assert late.status_code == 409
 
     follow_up = client.call(
-        "POST", f"/tickets/{tid}/follow-ups", customer, json={"description": "Es passiert wieder, diesmal beim Absagen."}
+        "POST",
+        f"/tickets/{tid}/follow-ups",
+        customer,
+        json={"description": "Es passiert wieder, diesmal beim Absagen."},
     )
     assert follow_up.status_code == 201
     assert follow_up.json()["follow_up_of"] == tid
@@ -117,7 +140,12 @@ def test_disguised_and_oversized_files_are_refused_and_never_downloadable(stack:
         attachment_id, _ = upload(client, customer, content, name, "image/png", len(content))
         refused_states.append(wait_for_state(client, customer, attachment_id))
     big = PDF + b"\x00" * (FOUR_MB + 1 - len(PDF))
-    slot = client.call("POST", "/attachments", customer, json={"filename": "gross.pdf", "content_type": "application/pdf", "size": len(big)})
+    slot = client.call(
+        "POST",
+        "/attachments",
+        customer,
+        json={"filename": "gross.pdf", "content_type": "application/pdf", "size": len(big)},
+    )
     assert slot.status_code == 422
     attachment_id, posted = upload(client, customer, big, "gross.pdf", "application/pdf", 1000)
     big_state = wait_for_state(client, customer, attachment_id) if posted < 300 else "refused by S3"
