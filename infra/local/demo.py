@@ -105,4 +105,15 @@ def seed(api_url: str, cognito: Any, user_pool_id: str) -> list[DemoUser]:
     ).raise_for_status()
     client.register_and_activate(AGENT)
     cognito.admin_add_user_to_group(UserPoolId=user_pool_id, Username=AGENT.email, GroupName="agents")
+    client.call(
+        "POST",
+        "/tickets",
+        member_tokens["access_token"],
+        json={
+            "request_type": "bug_report",
+            "subject": "Keine SMS bei Online-Buchungen",
+            "description": "Seit Montag bekommen wir keine SMS mehr, wenn Patienten online einen Termin buchen.",
+            "fields": {"module": "Benachrichtigungen"},
+        },
+    ).raise_for_status()
     return [ADMIN, MEMBER, AGENT]

@@ -23,6 +23,8 @@ def test_demo_logins_are_printed_and_work(stack: RunningStack) -> None:
         assert me["email"] == user.email
     admin_me = client.call("GET", "/accounts/me", client.sign_in(ADMIN)["access_token"]).json()
     assert admin_me["organisation"]["role"] == "admin"
+    demo_tickets = client.call("GET", "/agent/tickets", client.sign_in(AGENT)["access_token"]).json()["items"]
+    assert "Keine SMS bei Online-Buchungen" in [t["subject"] for t in demo_tickets]
 
 
 def test_register_activate_organise_invite_accept_list(stack: RunningStack) -> None:
