@@ -12,7 +12,6 @@ from datetime import timedelta
 from typing import Literal
 
 from aws_lambda_powertools import Logger
-from botocore.exceptions import BotoCoreError, ClientError
 
 from accounts import models
 from accounts.identity_provider import CognitoIdentityProvider, IssuedTokens
@@ -37,7 +36,7 @@ from shared.errors import (
     NotFound,
     RateLimited,
 )
-from shared.events import DomainEvent, EventPublisher, EventPublishError
+from shared.events import DomainEvent, EventPublisher, publish_after_commit
 from shared.i18n import Language
 from shared.identity import Caller
 from shared.ids import new_id, new_token, token_digest
@@ -89,14 +88,7 @@ class AccountsService:
         return allowed
 
     def _publish(self, *events: DomainEvent) -> None:
-        """Events follow a committed change; a failed publish is logged and alarmed, not undone."""
-        try:
-            self.publisher.publish(list(events))
-        except (EventPublishError, ClientError, BotoCoreError) as error:
-            self.logger.error(
-                "event publish failed",
-                extra={"detail_types": [e.detail_type for e in events], "error": type(error).__name__},
-            )
+        publish_after_commit(self.publisher, list(events), self.logger)
 
     def _mail(self, to: str, template: str, language: Language, **context: object) -> None:
         reference_id = new_id()

@@ -13,16 +13,25 @@ docs/data-model.md lists every access pattern.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import ClientError
 
-from shared.dynamo import cancellation_reasons, from_item, is_conditional_failure, key, record, to_item
-from shared.errors import Conflict, FieldError, Invalid, LinkInvalid, NotFound
+from shared.dynamo import (
+    batch_get_all,
+    cancellation_reasons,
+    decode_cursor,
+    encode_cursor,
+    from_item,
+    is_conditional_failure,
+    key,
+    query_all,
+    record,
+    to_item,
+)
+from shared.errors import Conflict, LinkInvalid, NotFound
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -131,24 +140,6 @@ def _member(values: dict[str, Any]) -> MemberRecord:
 
 def _invitation(values: dict[str, Any]) -> InvitationRecord:
     return record(InvitationRecord, values)
-
-
-def _encode_cursor(last_key: dict[str, Any] | None) -> str | None:
-    if not last_key:
-        return None
-    return base64.urlsafe_b64encode(json.dumps(last_key).encode()).decode()
-
-
-def _decode_cursor(cursor: str | None) -> dict[str, Any] | None:
-    if not cursor:
-        return None
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except ValueError:
-        decoded = None
-    if not isinstance(decoded, dict) or set(decoded) != {"PK", "SK", "GSI1PK", "GSI1SK"}:
-        raise Invalid("request.invalid", fields=[FieldError("cursor", "field.invalid")])
-    return decoded
 
 
 class AccountsStore:
@@ -355,19 +346,13 @@ class AccountsStore:
 
     def get_organisation_view(self, org_id: str) -> OrganisationView | None:
         """The organisation, its members and pending invitations: one Query of its item collection."""
-        items: list[dict[str, Any]] = []
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "PK = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": f"ORG#{org_id}"}},
-            "ConsistentRead": True,
-        }
-        while True:
-            response = self._db.query(**request)
-            items.extend(from_item(i) for i in response.get("Items", []))
-            if "LastEvaluatedKey" not in response:
-                break
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        items = query_all(
+            self._db,
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"ORG#{org_id}"}},
+            ConsistentRead=True,
+        )
         meta = next((i for i in items if i["SK"] == "META"), None)
         if meta is None:
             return None
@@ -384,18 +369,11 @@ class AccountsStore:
         keys = [_org_key(org_id)] + [_member_key(org_id, u) for u in dict.fromkeys(user_ids)]
         members: dict[str, MemberRecord] = {}
         org: OrganisationRecord | None = None
-        request: dict[str, Any] = {self._table: {"Keys": keys, "ConsistentRead": True}}
-        for _attempt in range(5):  # unprocessed keys come back under throttling
-            if not request:
-                break
-            response = self._db.batch_get_item(RequestItems=request)
-            for raw in response.get("Responses", {}).get(self._table, []):
-                values = from_item(raw)
-                if values["SK"] == "META":
-                    org = _organisation(values)
-                else:
-                    members[values["user_id"]] = _member(values)
-            request = dict(response.get("UnprocessedKeys") or {})
+        for values in batch_get_all(self._db, self._table, keys):
+            if values["SK"] == "META":
+                org = _organisation(values)
+            else:
+                members[values["user_id"]] = _member(values)
         return members, org
 
     def rename_organisation(self, view: OrganisationView, name: str) -> None:
@@ -456,12 +434,12 @@ class AccountsStore:
             "ExpressionAttributeValues": to_item(values),
             "Limit": limit,
         }
-        start = _decode_cursor(cursor)
+        start = decode_cursor(cursor, {"PK", "SK", "GSI1PK", "GSI1SK"})
         if start:
             request["ExclusiveStartKey"] = start
         response = self._db.query(**request)
         orgs = [_organisation(from_item(i)) for i in response.get("Items", [])]
-        return orgs, _encode_cursor(response.get("LastEvaluatedKey"))
+        return orgs, encode_cursor(response.get("LastEvaluatedKey"))
 
     # --- invitations and membership changes -------------------------------------------------
 

@@ -6,12 +6,16 @@ exactly which calls a request makes.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import json
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
+
+from shared.errors import FieldError, Invalid
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -58,3 +62,49 @@ def cancellation_reasons(error: ClientError) -> list[str]:
         return []
     reasons = error.response.get("CancellationReasons") or []
     return [str(r.get("Code", "None")) for r in reasons]
+
+
+def query_all(client: Any, **request: Any) -> list[dict[str, Any]]:
+    """Every item of one Query, following LastEvaluatedKey (an item collection beyond 1 MB)."""
+    items: list[dict[str, Any]] = []
+    while True:
+        response = client.query(**request)
+        items.extend(from_item(i) for i in response.get("Items", []))
+        if "LastEvaluatedKey" not in response:
+            return items
+        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def batch_get_all(
+    client: Any, table: str, keys: list[dict[str, Any]], attempts: int = 5
+) -> list[dict[str, Any]]:
+    """The items of up to 100 keys in one BatchGetItem; keys left unprocessed (throttling) are asked again."""
+    found: list[dict[str, Any]] = []
+    request: dict[str, Any] = {table: {"Keys": keys, "ConsistentRead": True}}
+    for _attempt in range(attempts):
+        if not request:
+            break
+        response = client.batch_get_item(RequestItems=request)
+        found.extend(from_item(i) for i in response.get("Responses", {}).get(table, []))
+        request = dict(response.get("UnprocessedKeys") or {})
+    return found
+
+
+def encode_cursor(last_key: Mapping[str, Any] | None) -> str | None:
+    """A page's LastEvaluatedKey as an opaque, URL-safe cursor."""
+    if not last_key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(last_key, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(cursor: str | None, key_names: set[str]) -> dict[str, Any] | None:
+    """The ExclusiveStartKey of a cursor this API issued; a field error for anything else."""
+    if not cursor:
+        return None
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except ValueError:
+        decoded = None
+    if not isinstance(decoded, dict) or set(decoded) != key_names:
+        raise Invalid("request.invalid", fields=[FieldError("cursor", "field.invalid")])
+    return decoded

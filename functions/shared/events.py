@@ -11,6 +11,9 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from aws_lambda_powertools import Logger
+from botocore.exceptions import BotoCoreError, ClientError
+
 from shared.clock import Clock, iso
 from shared.ids import new_id
 
@@ -69,3 +72,14 @@ class EventPublisher:
                 failed.extend(dict(result) for result in response["Entries"] if result.get("ErrorCode"))
         if failed:
             raise EventPublishError(failed)
+
+
+def publish_after_commit(publisher: EventPublisher, events: list[DomainEvent], logger: Logger) -> None:
+    """Events follow a committed change: a failed publish is logged as an error, never undoes it."""
+    try:
+        publisher.publish(events)
+    except (EventPublishError, ClientError, BotoCoreError) as error:
+        logger.error(
+            "event publish failed",
+            extra={"detail_types": [e.detail_type for e in events], "error": type(error).__name__},
+        )

@@ -19,11 +19,10 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from aws_lambda_powertools import Logger
-from botocore.exceptions import BotoCoreError, ClientError
 
 from shared.clock import Clock, iso
 from shared.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, RateLimited
-from shared.events import DomainEvent, EventPublisher, EventPublishError
+from shared.events import DomainEvent, EventPublisher, publish_after_commit
 from shared.i18n import Language, text
 from shared.identity import Caller
 from shared.ids import new_id
@@ -76,13 +75,7 @@ class TicketsService:
         )
 
     def _publish(self, *events: DomainEvent) -> None:
-        try:
-            self.publisher.publish(list(events))
-        except (EventPublishError, ClientError, BotoCoreError) as error:
-            self.logger.error(
-                "event publish failed",
-                extra={"detail_types": [e.detail_type for e in events], "error": type(error).__name__},
-            )
+        publish_after_commit(self.publisher, list(events), self.logger)
 
     def _limit(self, scope: str, value: str, limit: int) -> None:
         allowed, retry_after = self.limiter.allow(

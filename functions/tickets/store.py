@@ -14,16 +14,25 @@ the ticket with a version check, in one transaction with what it adds.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import ClientError
 
-from shared.dynamo import cancellation_reasons, from_item, is_conditional_failure, key, record, to_item
-from shared.errors import Conflict, FieldError, Invalid
+from shared.dynamo import (
+    batch_get_all,
+    cancellation_reasons,
+    decode_cursor,
+    encode_cursor,
+    from_item,
+    is_conditional_failure,
+    key,
+    query_all,
+    record,
+    to_item,
+)
+from shared.errors import Conflict
 from tickets.request_types import RequestType
 from tickets.rules import group
 
@@ -148,25 +157,6 @@ def owner_key(organisation_id: str | None, requester_id: str | None) -> str | No
     if requester_id:
         return f"USER#{requester_id}"
     return None
-
-
-def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
-    if not last_key:
-        return None
-    return base64.urlsafe_b64encode(json.dumps(last_key, separators=(",", ":")).encode()).decode()
-
-
-def decode_cursor(cursor: str | None, index: str) -> dict[str, Any] | None:
-    if not cursor:
-        return None
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except ValueError:
-        decoded = None
-    expected = {"PK", "SK", f"{index}PK", f"{index}SK"}
-    if not isinstance(decoded, dict) or set(decoded) != expected:
-        raise Invalid("request.invalid", fields=[FieldError("cursor", "field.invalid")])
-    return decoded
 
 
 class TicketsStore:
@@ -344,19 +334,13 @@ class TicketsStore:
 
     def get_view(self, ticket_id: str) -> TicketView | None:
         """The ticket, its timeline and attachments: one Query of its item collection."""
-        items: list[dict[str, Any]] = []
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "PK = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": f"TICKET#{ticket_id}"}},
-            "ConsistentRead": True,
-        }
-        while True:
-            response = self._db.query(**request)
-            items.extend(from_item(i) for i in response.get("Items", []))
-            if "LastEvaluatedKey" not in response:
-                break
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        items = query_all(
+            self._db,
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"TICKET#{ticket_id}"}},
+            ConsistentRead=True,
+        )
         meta = next((i for i in items if i["SK"] == "META"), None)
         if meta is None:
             return None
@@ -394,7 +378,7 @@ class TicketsStore:
             request["ExpressionAttributeValues"][":r"] = {"S": requester_id}
         if filters:
             request["FilterExpression"] = " AND ".join(filters)
-        start = decode_cursor(cursor, index)
+        start = decode_cursor(cursor, {"PK", "SK", f"{index}PK", f"{index}SK"})
         if start:
             request["ExclusiveStartKey"] = start
         response = self._db.query(**request)
@@ -417,16 +401,8 @@ class TicketsStore:
         if not attachment_ids:
             return {}
         keys = [key(f"UPLOAD#{owner_id}", f"ATTACHMENT#{a}") for a in dict.fromkeys(attachment_ids)]
-        found: dict[str, AttachmentRecord] = {}
-        request: dict[str, Any] = {self._table: {"Keys": keys, "ConsistentRead": True}}
-        for _attempt in range(5):
-            if not request:
-                break
-            response = self._db.batch_get_item(RequestItems=request)
-            for raw in response.get("Responses", {}).get(self._table, []):
-                upload = record(AttachmentRecord, from_item(raw))
-                found[upload.attachment_id] = upload
-            request = dict(response.get("UnprocessedKeys") or {})
+        uploads = [record(AttachmentRecord, v) for v in batch_get_all(self._db, self._table, keys)]
+        found = {u.attachment_id: u for u in uploads}
         return found
 
     def set_upload_state(
