@@ -29,11 +29,15 @@ ENV = {
     "USER_POOL_CLIENT_ID": "c",
     "SENDER_ADDRESS": "support@example.com",
     "PORTAL_URL": "https://portal.example.com",
+    "TICKETS_TABLE": "t",
+    "ATTACHMENTS_BUCKET": "b",
 }
 
 # What each function imports at cold start, and the clients it creates on its first request.
 HANDLERS = {
     "accounts": ("accounts.handler", ["dynamodb", "cognito-idp", "sesv2", "events"]),
+    "tickets": ("tickets.handler", ["dynamodb", "s3", "events", "cognito-idp"]),
+    "attachment-scan": ("tickets.scan_handler", ["dynamodb", "s3"]),
 }
 
 PROBE = """
