@@ -49,7 +49,14 @@ def function_environment(local_aws: LocalAws) -> Iterator[None]:
     """The environments template.yaml gives the functions (their variables do not clash), pointed at
     the local parts."""
     saved = dict(os.environ)
-    for function in ("AccountsFunction", "AttachmentScanFunction", "TicketsFunction"):
+    for function in (
+        "AccountsFunction",
+        "AttachmentScanFunction",
+        "TicketsFunction",
+        "BroadcastSenderFunction",
+        "InboxConsumerFunction",
+        "InboxFunction",
+    ):
         os.environ.update(provision.function_environment(local_aws.resolver, function))
     os.environ.update(
         {

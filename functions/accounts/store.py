@@ -210,7 +210,8 @@ class AccountsStore:
 
     def create_user(self, user: UserRecord, activation_digest: str) -> None:
         """Profile, e-mail claim and the spent activation token in one transaction."""
-        profile = _user_attributes(user)
+        # GSI2 lists every user (the inbox's broadcast sender reads it in pages).
+        profile = {**_user_attributes(user), "GSI2PK": "USERS", "GSI2SK": f"{user.created_at}#{user.user_id}"}
         try:
             self._db.transact_write_items(
                 TransactItems=[

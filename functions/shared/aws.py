@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sns import SNSClient
+    from mypy_boto3_sqs import SQSClient
 
 CallHook = Callable[[str, str], None]
 
@@ -84,6 +85,10 @@ def s3() -> S3Client:
 
 def sesv2() -> SESV2Client:
     return cast("SESV2Client", client("sesv2"))
+
+
+def sqs() -> SQSClient:
+    return cast("SQSClient", client("sqs"))
 
 
 def sns() -> SNSClient:

@@ -67,6 +67,11 @@ class Mailer:
         self._sender = sender
         self._renderer = renderer
 
+    def render(
+        self, template: str, language: Language, context: dict[str, Any], reference_id: str
+    ) -> RenderedMail:
+        return self._renderer.render(template, language, context, reference_id)
+
     def send(
         self,
         *,
@@ -76,8 +81,15 @@ class Mailer:
         context: dict[str, Any],
         reference_id: str,
     ) -> str:
-        """Sends one message and returns SES's message id."""
+        """Renders and sends one message; returns SES's message id."""
         mail = self._renderer.render(template, language, context, reference_id)
+        return self.send_rendered(
+            to=to, mail=mail, template=template, language=language, reference_id=reference_id
+        )
+
+    def send_rendered(
+        self, *, to: str, mail: RenderedMail, template: str, language: Language, reference_id: str
+    ) -> str:
         message = EmailMessage()
         message["Subject"] = mail.subject
         message["From"] = self._sender

@@ -25,7 +25,7 @@ def _mail(message_id: str, raw: str) -> dict[str, Any]:
         "id": message_id,
         "from": str(parsed["From"]),
         "to": str(parsed["To"]),
-        "subject": str(parsed["Subject"]),
+        "subject": str(parsed["Subject"]).strip(),  # a folded header may start with its fold
         "reference_id": str(parsed["X-Reference-ID"] or ""),
         "language": str(parsed["Content-Language"] or ""),
         "text": text,

@@ -39,16 +39,17 @@ class AccountsDriver:
         self.aws = aws
 
     @staticmethod
+    @staticmethod
     def inject(service: str, client: Any) -> None:
-        """Replaces one AWS client of the function (e.g. with a failing wrapper)."""
+        """Replaces one AWS client of the functions (e.g. with a failing wrapper)."""
+        from accounts import dependencies as accounts_dependencies
+        from inbox import dependencies as inbox_dependencies
+        from shared import aws
         from tickets import dependencies as tickets_dependencies
 
-        from accounts import dependencies as accounts_dependencies
-        from shared import aws
-
         aws.override(service, client)
-        accounts_dependencies.rebuild()
-        tickets_dependencies.rebuild()
+        for dependencies in (accounts_dependencies, tickets_dependencies, inbox_dependencies):
+            dependencies.rebuild()
 
     def call(self, method: str, path: str, **kwargs: Any) -> ApiResponse:
         return self.api.call(method, path, **kwargs)
@@ -140,32 +141,38 @@ class AccountsDriver:
 
 @pytest.fixture
 def accounts(local_aws: LocalAws, function_environment: None) -> Iterator[AccountsDriver]:
+    from accounts import dependencies as accounts_dependencies
+    from accounts.handler import handler as accounts_handler
+    from accounts.settings import get_settings as accounts_settings
+    from inbox import dependencies as inbox_dependencies
+    from inbox.handler import handler as inbox_handler
+    from inbox.settings import get_settings as inbox_settings
+    from shared import aws
     from tickets import dependencies as tickets_dependencies
     from tickets.handler import handler as tickets_handler
     from tickets.settings import get_settings as tickets_settings
 
-    from accounts import dependencies as accounts_dependencies
-    from accounts.handler import handler as accounts_handler
-    from accounts.settings import get_settings as accounts_settings
-    from shared import aws
-
-    accounts_settings.cache_clear()
-    tickets_settings.cache_clear()
+    for settings in (accounts_settings, tickets_settings, inbox_settings):
+        settings.cache_clear()
     aws.reset()
     clock = FrozenClock()
-    accounts_dependencies.use_clock(clock)
-    tickets_dependencies.use_clock(clock)
+    for dependencies in (accounts_dependencies, tickets_dependencies, inbox_dependencies):
+        dependencies.use_clock(clock)
     n = next(_ips)
     api = InProcessApi(
         local_aws.resolver,
-        {"AccountsFunction": accounts_handler, "TicketsFunction": tickets_handler},
+        {
+            "AccountsFunction": accounts_handler,
+            "TicketsFunction": tickets_handler,
+            "InboxFunction": inbox_handler,
+        },
         source_ip=f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
     )
     try:
         yield AccountsDriver(api, clock, local_aws)
     finally:
-        accounts_dependencies.reset()
-        tickets_dependencies.reset()
+        for dependencies in (accounts_dependencies, tickets_dependencies, inbox_dependencies):
+            dependencies.reset()
         aws.reset()
 
 

@@ -37,9 +37,8 @@ def s3_event(bucket: str, key: str, size: int) -> dict[str, Any]:
 
 
 def scan(accounts: AccountsDriver, key: str, size: int) -> dict[str, Any]:
-    from tickets.scan_handler import handler
-
     from infra.local.lambda_runtime import LocalContext
+    from tickets.scan_handler import handler
 
     bucket = accounts.aws.resolver.physical_ids["AttachmentsBucket"]
     result: dict[str, Any] = handler(

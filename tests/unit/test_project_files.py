@@ -33,13 +33,13 @@ def test_every_mail_template_exists_in_both_languages_and_all_parts() -> None:
 
 
 def test_every_message_key_the_code_uses_is_translated() -> None:
+    from accounts.messages import MESSAGES as ACCOUNTS
+    from inbox.messages import MESSAGES as INBOX
+    from shared import i18n
     from tickets.messages import MESSAGES as TICKETS
 
-    from accounts.messages import MESSAGES as ACCOUNTS
-    from shared import i18n
-
-    i18n.register(ACCOUNTS)
-    i18n.register(TICKETS)
+    for catalogue in (ACCOUNTS, TICKETS, INBOX):
+        i18n.register(catalogue)
     used: set[str] = set()
     for source in FUNCTIONS.rglob("*.py"):
         used |= set(

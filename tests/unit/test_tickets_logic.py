@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tickets import rules
 from tickets.attachments import detect, judge, safe_filename
 from tickets.request_types import SEED, FieldDefinition, LocalText, RequestType, validate_fields

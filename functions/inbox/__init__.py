@@ -1,0 +1,1 @@
+"""Inbox (Postfach): every user's messages, broadcasts, invoices, and every e-mail a customer receives."""

@@ -1,0 +1,193 @@
+"""Turns consumed events into inbox messages and e-mails: once per recipient, whatever the retries.
+
+A registered recipient gets an inbox message (one per event, guarded by a SEEN item) and an e-mail;
+someone without an account (an anonymous requester, a CC address) gets the e-mail only. Each e-mail is
+claimed before it is sent (one DELIVERY item per event and address): a repeated event or a retried
+batch never sends it twice, and a failed send is released so the retry sends it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from inbox.events import InvoiceDetail, TicketData, TicketDetail
+from inbox.service import message_of
+from inbox.settings import InboxSettings
+from inbox.store import InboxStore, Kind
+from shared.clock import Clock, iso
+from shared.i18n import Language
+from shared.mail import Mailer
+
+STATUS_LABELS: dict[str, dict[str, str]] = {
+    "open": {"de": "offen", "en": "open"},
+    "in_progress": {"de": "in Bearbeitung", "en": "in progress"},
+    "waiting": {"de": "wartet auf Ihre Antwort", "en": "waiting for your answer"},
+    "closed": {"de": "geschlossen", "en": "closed"},
+}
+KEEP_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    language: Language
+    user_id: str | None
+    full_name: str | None = None
+
+
+@dataclass
+class InboxDelivery:
+    store: InboxStore
+    mailer: Mailer
+    clock: Clock
+    settings: InboxSettings
+    logger: Logger
+
+    def _expiry(self) -> int:
+        return int((self.clock.now() + timedelta(days=KEEP_DAYS)).timestamp())
+
+    def _portal(self, path: str) -> str:
+        return f"{str(self.settings.portal_url).rstrip('/')}/{path.lstrip('/')}"
+
+    def handle(self, event: dict[str, Any]) -> int:
+        """Delivers one EventBridge event; returns how many recipients it reached."""
+        detail_type = event.get("detail-type")
+        if detail_type == "InvoiceIssued":
+            return self._invoice(InvoiceDetail.model_validate(event["detail"]))
+        if detail_type in ("TicketCreated", "TicketCommented", "TicketStatusChanged"):
+            return self._ticket(str(detail_type), TicketDetail.model_validate(event["detail"]))
+        raise ValueError(f"the inbox does not consume {detail_type!r}")
+
+    # --- tickets ---------------------------------------------------------------------------
+
+    def _ticket(self, detail_type: str, detail: TicketDetail) -> int:
+        data = detail.data
+        if detail_type == "TicketCommented" and not (data.author or {}).get("is_agent"):
+            return 0  # customers' own replies are news for the agents, not for the customers
+        recipients = [
+            Recipient(
+                data.requester.email,
+                data.requester.language,
+                data.requester.user_id,
+                data.requester.full_name,
+            )
+        ]
+        if detail_type != "TicketCreated":
+            recipients += [
+                self._cc_recipient(address) for address in data.cc if address != data.requester.email
+            ]
+        template = {
+            "TicketCreated": "ticket_created",
+            "TicketCommented": "ticket_reply",
+            "TicketStatusChanged": "ticket_status",
+        }[detail_type]
+        for recipient in recipients:
+            context = {
+                "case_number": data.case_number,
+                "subject": data.subject,
+                "full_name": recipient.full_name or "",
+                "body": data.body or "",
+                "status_label": STATUS_LABELS.get(data.status, {}).get(recipient.language, data.status),
+                "ticket_url": self._portal(f"anfragen/{data.ticket_id}"),
+                "registered": recipient.user_id is not None,
+            }
+            self._deliver(
+                detail.metadata.event_id, recipient, "ticket", template, context, data.reference_id, data
+            )
+        return len(recipients)
+
+    def _cc_recipient(self, address: str) -> Recipient:
+        user_id = self.store.user_id_for_email(address)
+        profile = self.store.profile(user_id) if user_id else None
+        language: Language = "en" if profile and profile.get("language") == "en" else "de"
+        return Recipient(
+            address, language, user_id if profile else None, profile.get("full_name") if profile else None
+        )
+
+    # --- invoices --------------------------------------------------------------------------
+
+    def _invoice(self, detail: InvoiceDetail) -> int:
+        data = detail.data
+        admins = [
+            m for m in self.store.organisation_members(data.organisation_id) if m.get("role") == "admin"
+        ]
+        for admin in admins:
+            profile = self.store.profile(str(admin["user_id"])) or {}
+            language: Language = "en" if profile.get("language") == "en" else "de"
+            recipient = Recipient(
+                str(admin["email"]), language, str(admin["user_id"]), str(admin.get("full_name", ""))
+            )
+            euros = f"{data.amount_cents // 100},{data.amount_cents % 100:02d}"
+            amount = f"{euros} €" if language == "de" else f"€{euros.replace(',', '.')}"
+            context = {
+                "full_name": recipient.full_name or "",
+                "invoice_number": data.invoice_number,
+                "amount": amount,
+                "due_date": data.due_date,
+                "invoice_url": data.url,
+            }
+            self._deliver(
+                detail.metadata.event_id,
+                recipient,
+                "invoice",
+                "invoice",
+                context,
+                detail.metadata.event_id,
+                None,
+                link=data.url,
+            )
+        return len(admins)
+
+    # --- one recipient ---------------------------------------------------------------------
+
+    def _deliver(
+        self,
+        event_id: str,
+        recipient: Recipient,
+        kind: Kind,
+        template: str,
+        context: dict[str, Any],
+        reference_id: str,
+        ticket: TicketData | None,
+        link: str | None = None,
+    ) -> None:
+        mail = self.mailer.render(template, recipient.language, context, reference_id)
+        if recipient.user_id:
+            added = self.store.add_message(
+                recipient.user_id,
+                message_of(
+                    kind=kind,
+                    subject=mail.subject,
+                    body=mail.text.split("\n--\n")[0].strip(),
+                    created_at=iso(self.clock.now()),
+                    ticket_id=ticket.ticket_id if ticket else None,
+                    case_number=ticket.case_number if ticket else None,
+                    link=link,
+                ),
+                source_id=event_id,
+                expires_epoch=self._expiry(),
+            )
+            if not added:
+                self.logger.info("inbox message existed", extra={"event_id": event_id})
+        if not self.store.claim_delivery(event_id, recipient.email, self._expiry()):
+            self.logger.info("e-mail sent before", extra={"event_id": event_id, "template": template})
+            return
+        try:
+            provider_id = self.mailer.send_rendered(
+                to=recipient.email,
+                mail=mail,
+                template=template,
+                language=recipient.language,
+                reference_id=reference_id,
+            )
+        except Exception:
+            self.store.finish_delivery(event_id, recipient.email, "failed")
+            raise
+        self.store.finish_delivery(event_id, recipient.email, "sent", provider_id)
+        self.logger.info(
+            "e-mail sent", extra={"event_id": event_id, "template": template, "reference_id": reference_id}
+        )

@@ -1,0 +1,58 @@
+"""The events the inbox consumes, validated: a malformed one fails its record and, after the queue's
+retries, waits in the dead-letter queue while the rest of its batch goes on."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Metadata(_Lenient):
+    event_id: str = Field(min_length=10)
+    occurred_at: str
+
+
+class Requester(_Lenient):
+    user_id: str | None = None
+    email: str
+    full_name: str
+    language: Literal["de", "en"] = "de"
+
+
+class TicketData(_Lenient):
+    ticket_id: str
+    case_number: str
+    subject: str
+    status: str
+    requester: Requester
+    cc: list[str] = Field(default_factory=list)
+    reference_id: str
+    description: str | None = None
+    body: str | None = None
+    author: dict[str, object] | None = None
+    from_status: str | None = None
+
+
+class InvoiceData(_Lenient):
+    invoice_id: str
+    organisation_id: str
+    invoice_number: str
+    amount_cents: int = Field(ge=0)
+    currency: Literal["EUR"] = "EUR"
+    due_date: str
+    url: str
+
+
+class TicketDetail(_Lenient):
+    metadata: Metadata
+    data: TicketData
+
+
+class InvoiceDetail(_Lenient):
+    metadata: Metadata
+    data: InvoiceData

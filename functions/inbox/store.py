@@ -1,0 +1,456 @@
+"""DynamoDB access of the inbox domain: the only module that builds its keys.
+
+  USER#<user>        MSG#<message id>   a message (a ULID taken when it is stored: the read watermark
+                                        compares with it)
+  SEEN#<user>        <event id>         this user got a message for this event or broadcast (TTL):
+                                        a repeated event adds nothing
+  USER#<user>        PREFS              e-mail preferences (marketing opt-out)
+  USER#<user>        STATE              unread count, read watermark, broadcast sync point
+  BROADCASTS         BROADCAST#<id>     a broadcast, written once whatever its audience
+  DELIVERY#<key>     TO#<sha256(addr)>  one e-mail to one address for one event: sent at most once (TTL)
+  IDEMPOTENCY        <key>              powertools idempotency records of the event consumer (TTL)
+Because "MSG#…" < "PREFS" < "STATE", one Query of a user's partition, newest first, returns the state,
+the preferences and the newest messages together.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from botocore.exceptions import ClientError
+
+from shared.dynamo import (
+    batch_get_all,
+    cancellation_reasons,
+    decode_cursor,
+    encode_cursor,
+    from_item,
+    is_conditional_failure,
+    key,
+    query_all,
+    record,
+    to_item,
+)
+from shared.errors import Conflict
+from shared.ids import token_digest
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+Kind = Literal["ticket", "marketing", "invoice"]
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    message_id: str
+    kind: Kind
+    subject: str
+    body: str
+    created_at: str
+    search_text: str
+    ticket_id: str | None = None
+    case_number: str | None = None
+    link: str | None = None
+    read_flag: bool | None = None
+    flag_at: str | None = None
+
+
+@dataclass(frozen=True)
+class StateRecord:
+    unread: int = 0
+    read_before: str = ""
+    synced_at: str = ""
+    exists: bool = False
+
+    def is_read(self, message: MessageRecord) -> bool:
+        """A flag set after the last "mark all read" wins; otherwise that watermark decides."""
+        if message.read_flag is not None and (message.flag_at or "") > self.read_before:
+            return message.read_flag
+        return message.message_id <= self.read_before
+
+
+@dataclass(frozen=True)
+class BroadcastRecord:
+    broadcast_id: str
+    subject: str
+    body: str
+    created_at: str
+    created_by: str
+    organisation_ids: list[str] = dataclasses.field(default_factory=list)
+
+    def reaches(self, organisation_id: str | None) -> bool:
+        return not self.organisation_ids or (
+            organisation_id is not None and organisation_id in self.organisation_ids
+        )
+
+
+@dataclass(frozen=True)
+class Page:
+    state: StateRecord
+    marketing_emails: bool
+    messages: list[MessageRecord]
+    next_cursor: str | None
+
+
+def _user(user_id: str) -> str:
+    return f"USER#{user_id}"
+
+
+def _state(values: dict[str, Any] | None) -> StateRecord:
+    if not values:
+        return StateRecord()
+    return StateRecord(
+        unread=int(values.get("unread", 0)),
+        read_before=values.get("read_before", ""),
+        synced_at=values.get("synced_at", ""),
+        exists=True,
+    )
+
+
+class InboxStore:
+    def __init__(self, client: DynamoDBClient, table: str, accounts_table: str) -> None:
+        self._db = client
+        self._table = table
+        self._accounts_table = accounts_table
+
+    # --- messages ----------------------------------------------------------------------------
+
+    def _message_put(self, user_id: str, message: MessageRecord) -> Any:
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": {
+                    **key(_user(user_id), f"MSG#{message.message_id}"),
+                    **to_item(dataclasses.asdict(message)),
+                },
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        }
+
+    def _count(
+        self, user_id: str, delta: int, extra_set: str = "", values: dict[str, Any] | None = None
+    ) -> Any:
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": key(_user(user_id), "STATE"),
+                "UpdateExpression": "ADD unread :d" + (f" SET {extra_set}" if extra_set else ""),
+                "ExpressionAttributeValues": to_item({":d": delta, **(values or {})}),
+            }
+        }
+
+    def _seen(self, user_id: str, source_id: str, expires_epoch: int) -> Any:
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": {**key(f"SEEN#{user_id}", source_id), **to_item({"expires_at": expires_epoch})},
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        }
+
+    def add_message(self, user_id: str, message: MessageRecord, source_id: str, expires_epoch: int) -> bool:
+        """Stores a new unread message and counts it; False when this event already gave one (a repeat)."""
+        try:
+            self._db.transact_write_items(
+                TransactItems=[
+                    self._seen(user_id, source_id, expires_epoch),
+                    self._message_put(user_id, message),
+                    self._count(user_id, 1),
+                ]
+            )
+        except ClientError as error:
+            reasons = cancellation_reasons(error)
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                return False
+            raise
+        return True
+
+    def page(self, user_id: str, *, limit: int, cursor: str | None, kind: Kind | None = None) -> Page:
+        """State, preferences and the newest messages: one Query of the user's partition."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": _user(user_id)}},
+            "ScanIndexForward": False,
+            "Limit": limit + 2,
+            "ConsistentRead": True,
+        }
+        if kind:
+            request["FilterExpression"] = "attribute_not_exists(kind) OR kind = :k"
+            request["ExpressionAttributeValues"][":k"] = {"S": kind}
+        start = decode_cursor(cursor, {"PK", "SK"})
+        if start:
+            request["ExclusiveStartKey"] = start
+            request["Limit"] = limit
+        response = self._db.query(**request)
+        items = [from_item(i) for i in response.get("Items", [])]
+        state = _state(next((i for i in items if i["SK"] == "STATE"), None))
+        prefs = next((i for i in items if i["SK"] == "PREFS"), {})
+        messages = [record(MessageRecord, i) for i in items if i["SK"].startswith("MSG#")]
+        return Page(
+            state,
+            bool(prefs.get("marketing_emails", True)),
+            messages,
+            encode_cursor(response.get("LastEvaluatedKey")),
+        )
+
+    def state(self, user_id: str) -> StateRecord:
+        item = self._db.get_item(
+            TableName=self._table, Key=key(_user(user_id), "STATE"), ConsistentRead=True
+        ).get("Item")
+        return _state(from_item(item) if item else None)
+
+    def newer(
+        self, user_id: str, after_message_id: str, limit: int
+    ) -> tuple[StateRecord, list[MessageRecord]]:
+        """Messages after a cursor, oldest first, with the state: one Query (the feed)."""
+        response = self._db.query(
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk AND SK > :after",
+            ExpressionAttributeValues={
+                ":pk": {"S": _user(user_id)},
+                ":after": {"S": f"MSG#{after_message_id}"},
+            },
+            ConsistentRead=True,
+        )
+        items = [from_item(i) for i in response.get("Items", [])]
+        state = _state(next((i for i in items if i["SK"] == "STATE"), None))
+        messages = [record(MessageRecord, i) for i in items if i["SK"].startswith("MSG#")]
+        return state, messages[:limit]
+
+    def search(
+        self, user_id: str, folded_query: str, *, limit: int, cursor: str | None
+    ) -> tuple[list[MessageRecord], str | None]:
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :m)",
+            "FilterExpression": "contains(search_text, :q)",
+            "ExpressionAttributeValues": to_item({":pk": _user(user_id), ":m": "MSG#", ":q": folded_query}),
+            "ScanIndexForward": False,
+            "Limit": limit * 4,
+        }
+        start = decode_cursor(cursor, {"PK", "SK"})
+        if start:
+            request["ExclusiveStartKey"] = start
+        response = self._db.query(**request)
+        found = [record(MessageRecord, from_item(i)) for i in response.get("Items", [])]
+        return found, encode_cursor(response.get("LastEvaluatedKey"))
+
+    def messages_and_state(self, user_id: str, message_id: str) -> tuple[MessageRecord | None, StateRecord]:
+        response = self._db.batch_get_item(
+            RequestItems={
+                self._table: {
+                    "Keys": [key(_user(user_id), f"MSG#{message_id}"), key(_user(user_id), "STATE")],
+                    "ConsistentRead": True,
+                }
+            }
+        )
+        message, state = None, None
+        for raw in response.get("Responses", {}).get(self._table, []):
+            values = from_item(raw)
+            if values["SK"] == "STATE":
+                state = values
+            else:
+                message = record(MessageRecord, values)
+        return message, _state(state)
+
+    def set_read(
+        self, user_id: str, message: MessageRecord, state: StateRecord, read: bool, flag_at: str
+    ) -> None:
+        """Flags one message, and moves the unread count with it, unless either changed meanwhile."""
+        flag_condition = "attribute_not_exists(flag_at)" if message.flag_at is None else "flag_at = :old"
+        values: dict[str, Any] = {":r": read, ":f": flag_at}
+        if message.flag_at is not None:
+            values[":old"] = message.flag_at
+        state_update = self._count(user_id, -1 if read else 1)
+        state_update["Update"]["ConditionExpression"] = (
+            "read_before = :rb" if state.read_before else "attribute_not_exists(read_before)"
+        )
+        if state.read_before:
+            state_update["Update"]["ExpressionAttributeValues"].update(to_item({":rb": state.read_before}))
+        try:
+            self._db.transact_write_items(
+                TransactItems=[
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": key(_user(user_id), f"MSG#{message.message_id}"),
+                            "UpdateExpression": "SET read_flag = :r, flag_at = :f",
+                            "ConditionExpression": flag_condition,
+                            "ExpressionAttributeValues": to_item(values),
+                        }
+                    },
+                    state_update,
+                ]
+            )
+        except ClientError as error:
+            if cancellation_reasons(error):
+                raise Conflict("request.conflict_retry") from None
+            raise
+
+    def mark_all_read(self, user_id: str, watermark: str) -> None:
+        """One write, whatever the inbox's size: everything up to the watermark counts as read."""
+        self._db.update_item(
+            TableName=self._table,
+            Key=key(_user(user_id), "STATE"),
+            UpdateExpression="SET unread = :zero, read_before = :w",
+            ExpressionAttributeValues=to_item({":zero": 0, ":w": watermark}),
+        )
+
+    def set_marketing_emails(self, user_id: str, wanted: bool) -> None:
+        self._db.put_item(
+            TableName=self._table,
+            Item={**key(_user(user_id), "PREFS"), **to_item({"marketing_emails": wanted})},
+        )
+
+    def marketing_opt_outs(self, user_ids: list[str]) -> set[str]:
+        if not user_ids:
+            return set()
+        keys = [key(_user(u), "PREFS") for u in dict.fromkeys(user_ids)]
+        found = set()
+        for start in range(0, len(keys), 100):
+            response = self._db.batch_get_item(
+                RequestItems={self._table: {"Keys": keys[start : start + 100]}}
+            )
+            for raw in response.get("Responses", {}).get(self._table, []):
+                values = from_item(raw)
+                if not values.get("marketing_emails", True):
+                    found.add(values["PK"].removeprefix("USER#"))
+        return found
+
+    # --- broadcasts --------------------------------------------------------------------------
+
+    def put_broadcast(self, broadcast: BroadcastRecord) -> None:
+        self._db.put_item(
+            TableName=self._table,
+            Item={
+                **key("BROADCASTS", f"BROADCAST#{broadcast.broadcast_id}"),
+                **to_item(dataclasses.asdict(broadcast)),
+            },
+            ConditionExpression="attribute_not_exists(PK)",
+        )
+
+    def get_broadcast(self, broadcast_id: str) -> BroadcastRecord | None:
+        item = self._db.get_item(
+            TableName=self._table, Key=key("BROADCASTS", f"BROADCAST#{broadcast_id}")
+        ).get("Item")
+        return record(BroadcastRecord, from_item(item)) if item else None
+
+    def latest_broadcast_id(self) -> str:
+        response = self._db.query(
+            TableName=self._table,
+            KeyConditionExpression="PK = :p",
+            ExpressionAttributeValues={":p": {"S": "BROADCASTS"}},
+            ScanIndexForward=False,
+            Limit=1,
+            ProjectionExpression="broadcast_id",
+        )
+        items = response.get("Items", [])
+        return str(from_item(items[0])["broadcast_id"]) if items else ""
+
+    def broadcasts_after(self, broadcast_id: str) -> list[BroadcastRecord]:
+        items = query_all(
+            self._db,
+            TableName=self._table,
+            KeyConditionExpression="PK = :p AND SK > :after",
+            ExpressionAttributeValues={
+                ":p": {"S": "BROADCASTS"},
+                ":after": {"S": f"BROADCAST#{broadcast_id}"},
+            },
+        )
+        return [record(BroadcastRecord, i) for i in items]
+
+    def deliver_broadcasts(
+        self, user_id: str, copies: list[MessageRecord], synced_at: str, previous: str
+    ) -> bool:
+        """The user's copies of new broadcasts (at most 99) and the new sync point, in one transaction;
+        False when another request synced first (nothing is then counted twice)."""
+        update = self._count(user_id, len(copies), "synced_at = :s", {":s": synced_at, ":prev": previous})
+        update["Update"]["ConditionExpression"] = (
+            "attribute_not_exists(synced_at) OR synced_at = :prev" if previous == "" else "synced_at = :prev"
+        )
+        try:
+            self._db.transact_write_items(
+                TransactItems=[*(self._message_put(user_id, m) for m in copies), update]
+            )
+        except ClientError as error:
+            if cancellation_reasons(error):
+                return False
+            raise
+        return True
+
+    # --- deliveries (e-mail once) ------------------------------------------------------------
+
+    def claim_delivery(self, delivery_key: str, address: str, expires_epoch: int) -> bool:
+        """Claims one e-mail to one address for one event; False when it was sent (or is being sent)."""
+        try:
+            self._db.put_item(
+                TableName=self._table,
+                Item={
+                    **key(f"DELIVERY#{delivery_key}", f"TO#{token_digest(address)}"),
+                    **to_item({"status": "sending", "expires_at": expires_epoch}),
+                },
+                ConditionExpression="attribute_not_exists(PK) OR #s = :failed",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=to_item({":failed": "failed"}),
+            )
+        except ClientError as error:
+            if is_conditional_failure(error):
+                return False
+            raise
+        return True
+
+    def finish_delivery(self, delivery_key: str, address: str, status: str, provider_id: str = "") -> None:
+        self._db.update_item(
+            TableName=self._table,
+            Key=key(f"DELIVERY#{delivery_key}", f"TO#{token_digest(address)}"),
+            UpdateExpression="SET #s = :s, provider_id = :p",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues=to_item({":s": status, ":p": provider_id}),
+        )
+
+    # --- recipients (read-only, accounts table) ---------------------------------------------
+
+    def profile(self, user_id: str) -> dict[str, Any] | None:
+        item = self._db.get_item(TableName=self._accounts_table, Key=key(f"USER#{user_id}", "PROFILE")).get(
+            "Item"
+        )
+        return from_item(item) if item else None
+
+    def user_id_for_email(self, email: str) -> str | None:
+        item = self._db.get_item(TableName=self._accounts_table, Key=key(f"EMAIL#{email}", "EMAIL")).get(
+            "Item"
+        )
+        return str(from_item(item)["user_id"]) if item else None
+
+    def profiles(self, user_ids: list[str]) -> list[dict[str, Any]]:
+        keys = [key(f"USER#{u}", "PROFILE") for u in dict.fromkeys(user_ids)]
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(keys), 100):
+            found += batch_get_all(self._db, self._accounts_table, keys[start : start + 100])
+        return found
+
+    def organisation_members(self, organisation_id: str) -> list[dict[str, Any]]:
+        return query_all(
+            self._db,
+            TableName=self._accounts_table,
+            KeyConditionExpression="PK = :p AND begins_with(SK, :m)",
+            ExpressionAttributeValues={":p": {"S": f"ORG#{organisation_id}"}, ":m": {"S": "MEMBER#"}},
+        )
+
+    def users_page(
+        self, cursor: dict[str, Any] | None, limit: int
+    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        request: dict[str, Any] = {
+            "TableName": self._accounts_table,
+            "IndexName": "GSI2",
+            "KeyConditionExpression": "GSI2PK = :p",
+            "ExpressionAttributeValues": {":p": {"S": "USERS"}},
+            "Limit": limit,
+        }
+        if cursor:
+            request["ExclusiveStartKey"] = cursor
+        response = self._db.query(**request)
+        return [from_item(i) for i in response.get("Items", [])], response.get("LastEvaluatedKey")
