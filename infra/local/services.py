@@ -63,6 +63,7 @@ class DynamoDBLocal:
                 "-jar",
                 str(jar),
                 "-inMemory",
+                "-sharedDb",  # one database whatever access key or region a client signs with
                 "-disableTelemetry",
                 "-port",
                 str(self.port),
