@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import ClientError
 
+from shared import directory
 from shared.dynamo import (
     batch_get_all,
     cancellation_reasons,
@@ -414,10 +415,7 @@ class InboxStore:
     # --- recipients (read-only, accounts table) ---------------------------------------------
 
     def profile(self, user_id: str) -> dict[str, Any] | None:
-        item = self._db.get_item(TableName=self._accounts_table, Key=key(f"USER#{user_id}", "PROFILE")).get(
-            "Item"
-        )
-        return from_item(item) if item else None
+        return directory.profile(self._db, self._accounts_table, user_id)
 
     def user_id_for_email(self, email: str) -> str | None:
         item = self._db.get_item(TableName=self._accounts_table, Key=key(f"EMAIL#{email}", "EMAIL")).get(
