@@ -30,6 +30,17 @@ def drain(sqs: Any, url: str) -> None:
         )
 
 
+class RecordingQueue:
+    """Stands in for the sender's SQS client so a test can follow the pages without waiting."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    def send_message(self, **request: Any) -> dict[str, str]:
+        self.sent.append(request)
+        return {"MessageId": str(len(self.sent))}
+
+
 class Events:
     """The inbox's real queue: EventBridge (moto) routes the tickets' events into it by the template's rule."""
 
@@ -400,14 +411,23 @@ def test_broadcasts_reach_everyone_without_a_write_per_user(
     assert published.status == 202
     assert dict(calls) == {"dynamodb:PutItem": 1, "sqs:SendMessage": 1}
 
-    sent_to: list[str] = []
-    clock_sender = sender(accounts.clock)
-    while True:
-        job = sqs.receive_message(QueueUrl=jobs, MaxNumberOfMessages=1).get("Messages", [])
-        if not job:
-            break
-        clock_sender.run(json.loads(job[0]["Body"]))
-        sqs.delete_message(QueueUrl=jobs, ReceiptHandle=job[0]["ReceiptHandle"])
+    first_job = sqs.receive_message(QueueUrl=jobs, MaxNumberOfMessages=1)["Messages"][0]
+    sqs.delete_message(QueueUrl=jobs, ReceiptHandle=first_job["ReceiptHandle"])
+    # The sender queues each next page with a delay; here the follow-ups are taken as they are queued.
+    paged = sender(accounts.clock)
+    paged.settings = paged.settings.model_copy(update={"broadcast_page_size": 2})  # several pages
+    queued = RecordingQueue()
+    paged.sqs = queued
+    pending = [json.loads(first_job["Body"])]
+    pages = 0
+    while pending:
+        sent = paged.run(pending.pop(0))
+        pages += 1
+        if queued.sent:
+            follow_up = queued.sent.pop()
+            assert follow_up["DelaySeconds"] == max(1, -(-sent // paged.settings.mail_send_rate_per_second))
+            pending.append(json.loads(follow_up["MessageBody"]))
+    assert pages >= 2
     sent_to = [m["to"] for m in outbox.mails(REGION) if m["subject"] == "Neu: Erinnerungen per SMS"]
     assert admin.email in sent_to and colleague.email in sent_to
     assert outsider.email not in sent_to  # opted out of marketing mails
