@@ -65,8 +65,10 @@ functional: $(VENV)/.installed node_modules/.installed
 e2e: $(VENV)/.installed node_modules/.installed
 	$(PY) -m pytest tests/e2e -q
 
+# Two workers (the machine has two cores); a test file stays on one worker, so an e2e module starts
+# its local stack once.
 test: install lint typecheck template
-	$(PY) -m pytest tests -q
+	$(PY) -m pytest tests -q -n 2 --dist loadfile
 
 openapi: $(VENV)/.installed
 	$(PY) -m infra.openapi > openapi.json
