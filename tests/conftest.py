@@ -56,6 +56,9 @@ def function_environment(local_aws: LocalAws) -> Iterator[None]:
         "BroadcastSenderFunction",
         "InboxConsumerFunction",
         "InboxFunction",
+        "NotificationsConsumerFunction",
+        "NotificationsRetryFunction",
+        "NotificationsFunction",
     ):
         os.environ.update(provision.function_environment(local_aws.resolver, function))
     os.environ.update(

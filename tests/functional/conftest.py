@@ -44,11 +44,17 @@ class AccountsDriver:
         """Replaces one AWS client of the functions (e.g. with a failing wrapper)."""
         from accounts import dependencies as accounts_dependencies
         from inbox import dependencies as inbox_dependencies
+        from notifications import dependencies as notifications_dependencies
         from shared import aws
         from tickets import dependencies as tickets_dependencies
 
         aws.override(service, client)
-        for dependencies in (accounts_dependencies, tickets_dependencies, inbox_dependencies):
+        for dependencies in (
+            accounts_dependencies,
+            tickets_dependencies,
+            inbox_dependencies,
+            notifications_dependencies,
+        ):
             dependencies.rebuild()
 
     def call(self, method: str, path: str, **kwargs: Any) -> ApiResponse:
@@ -147,16 +153,20 @@ def accounts(local_aws: LocalAws, function_environment: None) -> Iterator[Accoun
     from inbox import dependencies as inbox_dependencies
     from inbox.handler import handler as inbox_handler
     from inbox.settings import get_settings as inbox_settings
+    from notifications import dependencies as notifications_dependencies
+    from notifications.handler import handler as notifications_handler
+    from notifications.settings import get_settings as notifications_settings
     from shared import aws
     from tickets import dependencies as tickets_dependencies
     from tickets.handler import handler as tickets_handler
     from tickets.settings import get_settings as tickets_settings
 
-    for settings in (accounts_settings, tickets_settings, inbox_settings):
+    for settings in (accounts_settings, tickets_settings, inbox_settings, notifications_settings):
         settings.cache_clear()
     aws.reset()
     clock = FrozenClock()
-    for dependencies in (accounts_dependencies, tickets_dependencies, inbox_dependencies):
+    domains = (accounts_dependencies, tickets_dependencies, inbox_dependencies, notifications_dependencies)
+    for dependencies in domains:
         dependencies.use_clock(clock)
     n = next(_ips)
     api = InProcessApi(
@@ -165,13 +175,14 @@ def accounts(local_aws: LocalAws, function_environment: None) -> Iterator[Accoun
             "AccountsFunction": accounts_handler,
             "TicketsFunction": tickets_handler,
             "InboxFunction": inbox_handler,
+            "NotificationsFunction": notifications_handler,
         },
         source_ip=f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
     )
     try:
         yield AccountsDriver(api, clock, local_aws)
     finally:
-        for dependencies in (accounts_dependencies, tickets_dependencies, inbox_dependencies):
+        for dependencies in domains:
             dependencies.reset()
         aws.reset()
 

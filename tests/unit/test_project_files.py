@@ -35,10 +35,11 @@ def test_every_mail_template_exists_in_both_languages_and_all_parts() -> None:
 def test_every_message_key_the_code_uses_is_translated() -> None:
     from accounts.messages import MESSAGES as ACCOUNTS
     from inbox.messages import MESSAGES as INBOX
+    from notifications.messages import MESSAGES as NOTIFICATIONS
     from shared import i18n
     from tickets.messages import MESSAGES as TICKETS
 
-    for catalogue in (ACCOUNTS, TICKETS, INBOX):
+    for catalogue in (ACCOUNTS, TICKETS, INBOX, NOTIFICATIONS):
         i18n.register(catalogue)
     used: set[str] = set()
     for source in FUNCTIONS.rglob("*.py"):

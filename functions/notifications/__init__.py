@@ -1,0 +1,1 @@
+"""Appointment notifications: practitioner calendars, their settings, the 24-hour rule, SMS and e-mail."""

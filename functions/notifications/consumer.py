@@ -1,0 +1,27 @@
+"""SQS handler of appointment events: batches with partial failures; each (event, channel) is
+delivered once because its delivery item is claimed before anything is sent."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from notifications.dependencies import logger, notifier
+from notifications.events import AppointmentEvent
+
+
+def record_handler(record: SQSRecord) -> None:
+    notifier().handle(AppointmentEvent.model_validate(json.loads(record.body)))
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

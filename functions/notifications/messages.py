@@ -1,0 +1,36 @@
+"""What the notifications domain says to users, in German and English."""
+
+from __future__ import annotations
+
+from shared.i18n import Catalogue
+
+MESSAGES: Catalogue = {
+    "calendar.not_found": {"de": "Der Kalender wurde nicht gefunden.", "en": "The calendar was not found."},
+    "calendar.organisation_not_found": {
+        "de": "Die Organisation wurde nicht gefunden.",
+        "en": "The organisation was not found.",
+    },
+    "calendar.admins_only": {
+        "de": "Nur Administratoren der Organisation dürfen Kalender verwalten.",
+        "en": "Only the organisation's admins may manage calendars.",
+    },
+    "calendar.licence_exhausted": {
+        "de": "Ihre Lizenz umfasst {licensed} Behandler-Kalender; alle sind vergeben. "
+        "Für einen weiteren Kalender erweitern Sie bitte Ihre Lizenz.",
+        "en": "Your licence covers {licensed} practitioner calendars and all are in use. "
+        "Please extend your licence for another one.",
+    },
+    "calendar.email_spam_warning": {
+        "de": "Gespeichert. Achtung: Bei Adressen von hotmail.com, outlook.com oder live.com landen "
+        "Benachrichtigungen oft im Spam-Ordner.",
+        "en": "Saved. Note: with addresses at hotmail.com, outlook.com or live.com, notifications often land in spam.",
+    },
+    "phone.invalid": {
+        "de": "Bitte eine gültige Handynummer angeben, z. B. 0171 2345678.",
+        "en": "Please enter a valid mobile number, e.g. +49 171 2345678.",
+    },
+    "phone.not_mobile": {
+        "de": "Das ist eine Festnetznummer; SMS können nur an Handynummern gehen.",
+        "en": "This is a landline number; SMS can only go to mobile numbers.",
+    },
+}

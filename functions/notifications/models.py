@@ -1,0 +1,69 @@
+"""API models of the notifications domain."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from shared.validation import Email, InputModel, OutputModel
+
+TimeZone = Literal[
+    "Europe/Berlin", "Europe/Vienna", "Europe/Zurich", "Europe/Luxembourg", "Europe/Brussels", "UTC"
+]
+
+
+class CalendarCreate(InputModel):
+    name: str = Field(min_length=2, max_length=80, examples=["Dr. Anna Schmidt"])
+
+
+class CalendarRename(InputModel):
+    name: str = Field(min_length=2, max_length=80)
+
+
+class NotificationSettings(InputModel):
+    """Entering an address or number turns that channel on; leaving it empty (null) turns it off."""
+
+    email: Email | None = None
+    mobile: str | None = Field(default=None, min_length=3, max_length=30, examples=["0171 2345678"])
+    include_patient_name: bool = False
+    time_zone: TimeZone = "Europe/Berlin"
+    language: Literal["de", "en"] = "de"
+
+
+class Warning(OutputModel):
+    field: str
+    message: str
+
+
+class Calendar(OutputModel):
+    id: str
+    organisation_id: str
+    name: str
+    created_at: str
+    email: str | None
+    mobile: str | None = Field(description="E.164")
+    email_notifications: bool
+    sms_notifications: bool
+    include_patient_name: bool
+    time_zone: str
+    language: Literal["de", "en"]
+    warnings: list[Warning] = Field(default_factory=list)
+
+
+class Delivery(OutputModel):
+    event_id: str
+    kind: str
+    channel: Literal["email", "sms"]
+    status: Literal["pending", "sent", "skipped", "failed", "missed"]
+    reason: str | None
+    changed_at: str
+    created_at: str
+    updated_at: str
+    attempts: int
+    provider_id: str | None
+
+
+class DeliveryPage(OutputModel):
+    items: list[Delivery]
+    next_cursor: str | None = None

@@ -1,0 +1,94 @@
+"""Practitioner calendars, their notification settings and delivery log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from notifications import models
+from notifications.dependencies import service
+from shared.resolver import current_caller, language
+
+router = APIGatewayHttpRouter()
+TAGS = ["Calendars"]
+ERRORS: dict[int, OpenAPIResponse] = {
+    403: {"description": "Not an admin of the organisation"},
+    404: {"description": "No such calendar or organisation, or not a member"},
+    409: {"description": "The licence allows no more calendars"},
+    422: {"description": "Invalid fields, each named"},
+}
+
+
+@router.post(
+    "/organisations/<org_id>/calendars",
+    summary="Create a practitioner calendar (admins; up to the licensed number)",
+    tags=TAGS,
+    responses={
+        201: {"description": "Created", "content": {"application/json": {"model": models.Calendar}}},
+        **ERRORS,
+    },
+)
+def create(org_id: str, body: Annotated[models.CalendarCreate, Body()]) -> Response[models.Calendar]:
+    created = service().create(current_caller(router), org_id, body, language(router))
+    return Response(status_code=201, content_type="application/json", body=created)
+
+
+@router.get(
+    "/organisations/<org_id>/calendars", summary="The organisation's calendars", tags=TAGS, responses=ERRORS
+)
+def list_calendars(org_id: str) -> list[models.Calendar]:
+    return service().list(current_caller(router), org_id, language(router))
+
+
+@router.get(
+    "/calendars/<calendar_id>",
+    summary="A calendar with its notification settings",
+    tags=TAGS,
+    responses=ERRORS,
+)
+def get(calendar_id: str) -> models.Calendar:
+    return service().get(current_caller(router), calendar_id, language(router))
+
+
+@router.patch("/calendars/<calendar_id>", summary="Rename (admins)", tags=TAGS, responses=ERRORS)
+def rename(calendar_id: str, body: Annotated[models.CalendarRename, Body()]) -> models.Calendar:
+    return service().rename(current_caller(router), calendar_id, body, language(router))
+
+
+@router.delete(
+    "/calendars/<calendar_id>",
+    summary="Delete (admins); frees a licensed place",
+    tags=TAGS,
+    responses={204: {"description": "Deleted"}, **ERRORS},
+)
+def delete(calendar_id: str) -> Response[None]:
+    service().delete(current_caller(router), calendar_id)
+    return Response(status_code=204)
+
+
+@router.put(
+    "/calendars/<calendar_id>/notification-settings",
+    summary="E-mail and mobile number for notifications (a value turns the channel on, null off)",
+    tags=TAGS,
+    responses=ERRORS,
+)
+def set_notifications(
+    calendar_id: str, body: Annotated[models.NotificationSettings, Body()]
+) -> models.Calendar:
+    return service().set_notifications(current_caller(router), calendar_id, body, language(router))
+
+
+@router.get(
+    "/calendars/<calendar_id>/deliveries",
+    summary="What was sent, skipped (and why), failed or missed, newest first (admins)",
+    tags=TAGS,
+    responses=ERRORS,
+)
+def deliveries(
+    calendar_id: str, cursor: Annotated[str | None, Query(max_length=2048)] = None
+) -> models.DeliveryPage:
+    return service().deliveries(current_caller(router), calendar_id, cursor)

@@ -1,0 +1,275 @@
+"""DynamoDB access of the notifications domain: the only module that builds its keys.
+
+  CALENDAR#<id>   CONFIG                          a calendar with its notification settings
+                                                  (GSI1: ORG#<org> / CALENDAR#<created>#<id>)
+  ORG#<org>       CALENDAR_COUNT                  calendars in use, checked against the licence
+  CALENDAR#<id>   DELIVERY#<changed>#<event>#<ch> one channel of one event: sent, skipped (why),
+                                                  failed (why, attempts, next try), missed
+                                                  (GSI1 while a retry is due: RETRY / <next attempt>)
+A delivery item is claimed before anything is sent, so a repeated or concurrent event sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from botocore.exceptions import ClientError
+
+from shared import directory
+from shared.dynamo import (
+    batch_get_all,
+    cancellation_reasons,
+    decode_cursor,
+    encode_cursor,
+    from_item,
+    is_conditional_failure,
+    key,
+    query_all,
+    record,
+    to_item,
+)
+from shared.errors import Conflict, NotFound
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+Channel = Literal["email", "sms"]
+Status = Literal["pending", "sent", "skipped", "failed", "missed"]
+
+
+@dataclass(frozen=True)
+class CalendarRecord:
+    calendar_id: str
+    org_id: str
+    name: str
+    created_at: str
+    email: str | None = None
+    mobile: str | None = None
+    include_patient_name: bool = False
+    time_zone: str = "Europe/Berlin"
+    language: Literal["de", "en"] = "de"
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    calendar_id: str
+    event_id: str
+    channel: Channel
+    kind: str
+    changed_at: str
+    status: Status
+    created_at: str
+    updated_at: str
+    reason: str | None = None
+    recipient: str | None = None
+    subject: str | None = None
+    text: str | None = None
+    html: str | None = None
+    attempts: int = 0
+    next_attempt_at: str | None = None
+    provider_id: str | None = None
+    reference_id: str | None = None
+    language: Literal["de", "en"] = "de"
+
+    @property
+    def sort_key(self) -> str:
+        return f"DELIVERY#{self.changed_at}#{self.event_id}#{self.channel}"
+
+
+def _calendar_key(calendar_id: str) -> dict[str, Any]:
+    return key(f"CALENDAR#{calendar_id}", "CONFIG")
+
+
+def _counter_key(org_id: str) -> dict[str, Any]:
+    return key(f"ORG#{org_id}", "CALENDAR_COUNT")
+
+
+class NotificationsStore:
+    def __init__(self, client: DynamoDBClient, table: str, accounts_table: str = "") -> None:
+        self._db = client
+        self._table = table
+        self._accounts_table = accounts_table
+
+    # --- who asks, and the licence (read-only, accounts table) -----------------------------
+
+    def profile_and_licence(
+        self, user_id: str, org_id: str | None
+    ) -> tuple[dict[str, Any] | None, int | None]:
+        """The caller's profile and, when an organisation is named, its licensed calendars: one call."""
+        if org_id is None:
+            return directory.profile(self._db, self._accounts_table, user_id), None
+        keys = [key(f"USER#{user_id}", "PROFILE"), key(f"ORG#{org_id}", "META")]
+        found = {i["PK"]: i for i in batch_get_all(self._db, self._accounts_table, keys)}
+        org = found.get(f"ORG#{org_id}")
+        return found.get(f"USER#{user_id}"), (int(org["licensed_practitioners"]) if org else None)
+
+    # --- calendars ---------------------------------------------------------------------------
+
+    def _calendar_item(self, calendar: CalendarRecord) -> dict[str, Any]:
+        return {
+            **_calendar_key(calendar.calendar_id),
+            **to_item(
+                {
+                    **dataclasses.asdict(calendar),
+                    "GSI1PK": f"ORG#{calendar.org_id}",
+                    "GSI1SK": f"CALENDAR#{calendar.created_at}#{calendar.calendar_id}",
+                }
+            ),
+        }
+
+    def create_calendar(self, calendar: CalendarRecord, licensed: int) -> None:
+        """Counts the calendar against the licence and stores it, together; Conflict at the limit."""
+        try:
+            self._db.transact_write_items(
+                TransactItems=[
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": _counter_key(calendar.org_id),
+                            "UpdateExpression": "ADD #c :one",
+                            "ConditionExpression": "attribute_not_exists(#c) OR #c < :licensed",
+                            "ExpressionAttributeNames": {"#c": "count"},
+                            "ExpressionAttributeValues": to_item({":one": 1, ":licensed": licensed}),
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": self._calendar_item(calendar),
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            reasons = cancellation_reasons(error)
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                raise Conflict("calendar.licence_exhausted", licensed=licensed) from None
+            raise
+
+    def get_calendar(self, calendar_id: str) -> CalendarRecord | None:
+        item = self._db.get_item(
+            TableName=self._table, Key=_calendar_key(calendar_id), ConsistentRead=True
+        ).get("Item")
+        return record(CalendarRecord, from_item(item)) if item else None
+
+    def save_calendar(self, calendar: CalendarRecord) -> None:
+        try:
+            self._db.put_item(
+                TableName=self._table,
+                Item=self._calendar_item(calendar),
+                ConditionExpression="attribute_exists(PK)",
+            )
+        except ClientError as error:
+            if is_conditional_failure(error):
+                raise NotFound("calendar.not_found") from None
+            raise
+
+    def delete_calendar(self, calendar: CalendarRecord) -> None:
+        try:
+            self._db.transact_write_items(
+                TransactItems=[
+                    {
+                        "Delete": {
+                            "TableName": self._table,
+                            "Key": _calendar_key(calendar.calendar_id),
+                            "ConditionExpression": "attribute_exists(PK)",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": _counter_key(calendar.org_id),
+                            "UpdateExpression": "ADD #c :minus",
+                            "ExpressionAttributeNames": {"#c": "count"},
+                            "ExpressionAttributeValues": to_item({":minus": -1}),
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if cancellation_reasons(error):
+                raise NotFound("calendar.not_found") from None
+            raise
+
+    def calendars(self, org_id: str) -> list[CalendarRecord]:
+        items = query_all(
+            self._db,
+            TableName=self._table,
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :p AND begins_with(GSI1SK, :c)",
+            ExpressionAttributeValues=to_item({":p": f"ORG#{org_id}", ":c": "CALENDAR#"}),
+        )
+        return [record(CalendarRecord, i) for i in items]
+
+    # --- deliveries --------------------------------------------------------------------------
+
+    def _delivery_item(self, delivery: DeliveryRecord) -> dict[str, Any]:
+        values: dict[str, Any] = dataclasses.asdict(delivery)
+        if delivery.status == "failed" and delivery.next_attempt_at:
+            values.update(
+                {
+                    "GSI1PK": "RETRY",
+                    "GSI1SK": f"{delivery.next_attempt_at}#{delivery.event_id}#{delivery.channel}",
+                }
+            )
+        return {**key(f"CALENDAR#{delivery.calendar_id}", delivery.sort_key), **to_item(values)}
+
+    def claim(self, delivery: DeliveryRecord) -> bool:
+        """Records a delivery's first state (pending or skipped); False when this event and channel has one."""
+        try:
+            self._db.put_item(
+                TableName=self._table,
+                Item=self._delivery_item(delivery),
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except ClientError as error:
+            if is_conditional_failure(error):
+                return False
+            raise
+        return True
+
+    def update(self, delivery: DeliveryRecord, expected_status: Status, expected_attempts: int) -> bool:
+        """Replaces a delivery's state if nobody else moved it meanwhile (a concurrent retry)."""
+        try:
+            self._db.put_item(
+                TableName=self._table,
+                Item=self._delivery_item(delivery),
+                ConditionExpression="#s = :s AND attempts = :a",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=to_item({":s": expected_status, ":a": expected_attempts}),
+            )
+        except ClientError as error:
+            if is_conditional_failure(error):
+                return False
+            raise
+        return True
+
+    def deliveries(
+        self, calendar_id: str, cursor: str | None, limit: int
+    ) -> tuple[list[DeliveryRecord], str | None]:
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :p AND begins_with(SK, :d)",
+            "ExpressionAttributeValues": to_item({":p": f"CALENDAR#{calendar_id}", ":d": "DELIVERY#"}),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        start = decode_cursor(cursor, {"PK", "SK"})
+        if start:
+            request["ExclusiveStartKey"] = start
+        response = self._db.query(**request)
+        found = [record(DeliveryRecord, from_item(i)) for i in response.get("Items", [])]
+        return found, encode_cursor(response.get("LastEvaluatedKey"))
+
+    def due_retries(self, now_iso: str) -> list[DeliveryRecord]:
+        items = query_all(
+            self._db,
+            TableName=self._table,
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :r AND GSI1SK <= :now",
+            ExpressionAttributeValues=to_item({":r": "RETRY", ":now": f"{now_iso}~"}),
+        )
+        return [record(DeliveryRecord, i) for i in items]
