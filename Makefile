@@ -76,6 +76,7 @@ openapi: $(VENV)/.installed
 bench: $(VENV)/.installed node_modules/.installed
 	$(PY) -m bench.cold_start
 	$(PY) -m bench.inbox
+	$(PY) -m bench.notifications
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -31,6 +31,8 @@ ENV = {
     "PORTAL_URL": "https://portal.example.com",
     "TICKETS_TABLE": "t",
     "ATTACHMENTS_BUCKET": "b",
+    "INBOX_TABLE": "t",
+    "NOTIFICATIONS_TABLE": "t",
 }
 
 # What each function imports at cold start, and the clients it creates on its first request.
@@ -38,6 +40,10 @@ HANDLERS = {
     "accounts": ("accounts.handler", ["dynamodb", "cognito-idp", "sesv2", "events"]),
     "tickets": ("tickets.handler", ["dynamodb", "s3", "events", "cognito-idp"]),
     "attachment-scan": ("tickets.scan_handler", ["dynamodb", "s3"]),
+    "inbox": ("inbox.handler", ["dynamodb", "sqs"]),
+    "inbox-consumer": ("inbox.consumer", ["dynamodb", "sesv2"]),
+    "notifications": ("notifications.handler", ["dynamodb"]),
+    "notifications-consumer": ("notifications.consumer", ["dynamodb", "sesv2", "sns"]),
 }
 
 PROBE = """

@@ -1,0 +1,179 @@
+"""Notifications benchmark, one run: a burst of N appointment events (default 10,000) through the real
+delivery code with every provider's HTTP short-circuited (botocore's before-send answers at once),
+against the bare botocore floor of exactly the same calls; the Python time per event; and the
+10-minute arithmetic for N SMS at the configured SNS rate.
+
+    .venv/bin/python -m bench.notifications [--events 10000] [--sms-rate 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "functions"))
+REPORT = ROOT / "bench" / "notifications.md"
+
+os.environ.update(
+    {"AWS_DEFAULT_REGION": "eu-central-1", "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x"}
+)
+
+import boto3  # noqa: E402
+from botocore.awsrequest import AWSResponse  # noqa: E402
+
+CALENDAR = {
+    "PK": {"S": "CALENDAR#cal-1"},
+    "SK": {"S": "CONFIG"},
+    "calendar_id": {"S": "cal-1"},
+    "org_id": {"S": "org-1"},
+    "name": {"S": "Dr. Anna Schmidt"},
+    "created_at": {"S": "2026-01-01T00:00:00Z"},
+    "email": {"S": "dr@praxis.example"},
+    "mobile": {"S": "+491712345678"},
+    "include_patient_name": {"BOOL": False},
+    "time_zone": {"S": "Europe/Berlin"},
+    "language": {"S": "de"},
+}
+SNS_OK = b"<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>"
+
+
+class _Raw:
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_: Any) -> Any:
+        yield self._body
+
+
+def short_circuit(request: Any, **_: Any) -> AWSResponse:
+    """Answers a request without the network, as the provider would."""
+    target = request.headers.get("X-Amz-Target", b"")
+    target = target.decode() if isinstance(target, bytes) else str(target)
+    if target.endswith("GetItem"):
+        body = json.dumps({"Item": CALENDAR}).encode()
+    elif "DynamoDB" in target:
+        body = b"{}"
+    elif "sns" in request.url or b"Action=Publish" in (request.body or b""):
+        return AWSResponse(request.url, 200, {"Content-Type": "text/xml"}, _Raw(SNS_OK))
+    else:
+        body = b'{"MessageId": "ses-1"}'
+    return AWSResponse(request.url, 200, {"Content-Type": "application/x-amz-json-1.0"}, _Raw(body))
+
+
+def client(service: str) -> Any:
+    created = boto3.client(service)  # type: ignore[call-overload]
+    created.meta.events.register("before-send", short_circuit)
+    return created
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument(
+        "--sms-rate", type=int, default=20, help="SNS SMS per second (template: SmsRatePerSecond)"
+    )
+    args = parser.parse_args()
+
+    from notifications.delivery import Notifier
+    from notifications.events import AppointmentEvent
+    from notifications.store import NotificationsStore
+    from shared.clock import SystemClock
+    from shared.log import get_logger
+    from shared.mail import Mailer, MailRenderer
+    from shared.sms import SmsSender
+
+    dynamodb, sesv2, sns = client("dynamodb"), client("sesv2"), client("sns")
+    calls: Counter[str] = Counter()
+    for c in (dynamodb, sesv2, sns):
+        c.meta.events.register("before-call", lambda model, **_: calls.update([model.name]))
+    logger = get_logger("bench")
+    logger.setLevel("WARNING")
+    notifier = Notifier(
+        store=NotificationsStore(dynamodb, "notifications"),
+        mailer=Mailer(
+            sesv2,
+            "support@example.com",
+            MailRenderer(ROOT / "functions" / "notifications" / "mail_templates"),
+        ),
+        sms=SmsSender(sns, "Praxis"),
+        clock=SystemClock(),
+        logger=logger,
+    )
+    start = datetime(2026, 9, 9, 10, 0, tzinfo=UTC)
+    events = [
+        AppointmentEvent.model_validate(
+            {
+                "detail-type": "AppointmentBooked",
+                "detail": {
+                    "metadata": {"event_id": f"e{n}"},
+                    "data": {
+                        "calendar_id": "cal-1",
+                        "appointment_id": f"a{n}",
+                        "start": (start + timedelta(minutes=n)).isoformat(),
+                        "changed_at": start.isoformat(),
+                        "changed_by": "patient_online",
+                    },
+                },
+            }
+        )
+        for n in range(args.events)
+    ]
+    notifier.handle(events[0])  # warm: clients, templates
+    calls.clear()
+    began = time.perf_counter()
+    for event in events:
+        notifier.handle(event)
+    ours = time.perf_counter() - began
+    per_event = {k: v / args.events for k, v in calls.items()}
+
+    # The floor: the same botocore calls per event, with the least our code could pass.
+    item = {"PK": {"S": "x"}, "SK": {"S": "y"}}
+    began = time.perf_counter()
+    for _event in range(args.events):
+        dynamodb.get_item(TableName="notifications", Key=item)
+        for channel in ("email", "sms"):
+            dynamodb.put_item(
+                TableName="notifications", Item=item, ConditionExpression="attribute_not_exists(PK)"
+            )
+            if channel == "email":
+                sesv2.send_email(
+                    FromEmailAddress="a@b.example",
+                    Destination={"ToAddresses": ["c@d.example"]},
+                    Content={"Raw": {"Data": b"Subject: x\r\n\r\ny"}},
+                )
+            else:
+                sns.publish(PhoneNumber="+491712345678", Message="x")
+            dynamodb.put_item(TableName="notifications", Item=item)
+    floor = time.perf_counter() - began
+
+    sms_seconds = args.events / args.sms_rate
+    lines = [
+        "# Notifications benchmark",
+        "",
+        f"One run, `python -m bench.notifications --events {args.events} --sms-rate {args.sms_rate}`: every event a",
+        "booking online on a calendar with e-mail and SMS on; all provider HTTP answered by botocore's",
+        "before-send at once, so what is measured is our code plus botocore, against botocore alone.",
+        "",
+        f"- calls per event: {', '.join(f'{v:g}× {k}' for k, v in sorted(per_event.items()))}",
+        f"- our delivery code: {args.events / ours:,.0f} events/s ({ours:.1f} s for {args.events:,})",
+        f"- bare botocore, the same calls: {args.events / floor:,.0f} events/s ({floor:.1f} s)",
+        f"- ratio (our time / floor): {ours / floor:.2f}; Python of ours per event beyond the floor: {(ours - floor) / args.events * 1000:.2f} ms",
+        f"- {args.events:,} SMS at {args.sms_rate}/s take {sms_seconds / 60:.1f} min: "
+        + ("within" if sms_seconds <= 600 else "beyond")
+        + f" the 10 minutes (the rate needed for 10 minutes: {args.events / 600:.1f}/s)",
+        "",
+    ]
+    REPORT.write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
