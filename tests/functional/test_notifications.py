@@ -420,3 +420,36 @@ def test_a_malformed_event_lands_in_the_dead_letter_queue(
         )
     dead = sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10).get("Messages", [])
     assert [json.loads(m["Body"])["detail"]["metadata"]["event_id"] for m in dead] == ["broken"]
+
+
+def test_a_throttled_email_is_sent_by_the_next_run(
+    accounts: AccountsDriver, practice: dict[str, Any]
+) -> None:
+    from notifications.retry import handler as retry
+
+    admin, calendar_id = practice["admin"], practice["calendar_id"]
+    address = accounts.new_email("ses-throttle")
+    configure(accounts, admin, calendar_id, email=address)
+    accounts.clock.current = datetime(2026, 9, 1, 8, 0, 5, tzinfo=UTC)
+    accounts.inject(
+        "sesv2", FailingClient(boto3.client("sesv2"), {"send_email": ("TooManyRequestsException", 1)})
+    )
+    assert (
+        consume(
+            accounts, event(calendar_id, "Booked", changed_at="2026-09-01T10:00:00+02:00", event_id="ses-1")
+        )
+        == []
+    )
+    assert sent_to(email=address) == []
+    accounts.clock.advance(seconds=15)
+    assert retry({}, LocalContext("NotificationsRetryFunction", "r")) == {
+        "sent": 1,
+        "failing": 0,
+        "missed": 0,
+    }
+    assert sent_to(email=address) == ["Neuer Online-Termin: Mi 09.09.2026 12:00"]
+    assert retry({}, LocalContext("NotificationsRetryFunction", "r")) == {
+        "sent": 0,
+        "failing": 0,
+        "missed": 0,
+    }
