@@ -34,7 +34,12 @@ def local_aws() -> Iterator[LocalAws]:
     try:
         resolver = Resolver(
             load(),
-            parameters={"Stage": "test", "PortalUrl": "https://portal.test", "AnonymousRequestsPerHour": "5"},
+            parameters={
+                "Stage": "test",
+                "PortalUrl": "https://portal.test",
+                "AnonymousRequestsPerHour": "5",
+                "KbIndexCacheSeconds": "0",
+            },
             region=REGION,
         )
         provision.everything(resolver, dynamodb.endpoint, moto.endpoint)
@@ -45,10 +50,11 @@ def local_aws() -> Iterator[LocalAws]:
 
 
 @pytest.fixture(scope="session")
-def function_environment(local_aws: LocalAws) -> Iterator[None]:
+def function_environment(local_aws: LocalAws, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The environments template.yaml gives the functions (their variables do not clash), pointed at
     the local parts."""
     saved = dict(os.environ)
+    index_dir = tmp_path_factory.mktemp("kb-index")
     for function in (
         "AccountsFunction",
         "AttachmentScanFunction",
@@ -59,6 +65,8 @@ def function_environment(local_aws: LocalAws) -> Iterator[None]:
         "NotificationsConsumerFunction",
         "NotificationsRetryFunction",
         "NotificationsFunction",
+        "KbIndexerFunction",
+        "KbFunction",
     ):
         os.environ.update(provision.function_environment(local_aws.resolver, function))
     os.environ.update(
@@ -69,6 +77,7 @@ def function_environment(local_aws: LocalAws) -> Iterator[None]:
             "AWS_SECRET_ACCESS_KEY": "local",
             "AWS_ENDPOINT_URL": local_aws.moto_endpoint,
             "AWS_ENDPOINT_URL_DYNAMODB": local_aws.dynamodb_endpoint,
+            "INDEX_DIR": str(index_dir),
         }
     )
     try:

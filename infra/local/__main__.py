@@ -23,7 +23,11 @@ def main() -> int:
         api_port=args.port,
         dynamodb_port=args.dynamodb_port,
         moto_port=args.moto_port,
-        parameters={"AnonymousRequestsPerHour": "1000", "BroadcastCacheSeconds": "0"},
+        parameters={
+            "AnonymousRequestsPerHour": "1000",
+            "BroadcastCacheSeconds": "0",
+            "KbIndexCacheSeconds": "1",
+        },
     )
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

@@ -105,6 +105,9 @@ def seed(api_url: str, cognito: Any, user_pool_id: str) -> list[DemoUser]:
     ).raise_for_status()
     client.register_and_activate(AGENT)
     cognito.admin_add_user_to_group(UserPoolId=user_pool_id, Username=AGENT.email, GroupName="agents")
+    from infra.local import kb_demo
+
+    kb_demo.seed(client, client.sign_in(AGENT)["access_token"])
     client.call(
         "POST",
         "/tickets",

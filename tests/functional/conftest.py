@@ -40,10 +40,12 @@ class AccountsDriver:
 
     @staticmethod
     @staticmethod
+    @staticmethod
     def inject(service: str, client: Any) -> None:
         """Replaces one AWS client of the functions (e.g. with a failing wrapper)."""
         from accounts import dependencies as accounts_dependencies
         from inbox import dependencies as inbox_dependencies
+        from kb import dependencies as kb_dependencies
         from notifications import dependencies as notifications_dependencies
         from shared import aws
         from tickets import dependencies as tickets_dependencies
@@ -54,6 +56,7 @@ class AccountsDriver:
             tickets_dependencies,
             inbox_dependencies,
             notifications_dependencies,
+            kb_dependencies,
         ):
             dependencies.rebuild()
 
@@ -153,6 +156,9 @@ def accounts(local_aws: LocalAws, function_environment: None) -> Iterator[Accoun
     from inbox import dependencies as inbox_dependencies
     from inbox.handler import handler as inbox_handler
     from inbox.settings import get_settings as inbox_settings
+    from kb import dependencies as kb_dependencies
+    from kb.handler import handler as kb_handler
+    from kb.settings import get_settings as kb_settings
     from notifications import dependencies as notifications_dependencies
     from notifications.handler import handler as notifications_handler
     from notifications.settings import get_settings as notifications_settings
@@ -161,11 +167,23 @@ def accounts(local_aws: LocalAws, function_environment: None) -> Iterator[Accoun
     from tickets.handler import handler as tickets_handler
     from tickets.settings import get_settings as tickets_settings
 
-    for settings in (accounts_settings, tickets_settings, inbox_settings, notifications_settings):
+    for settings in (
+        accounts_settings,
+        tickets_settings,
+        inbox_settings,
+        notifications_settings,
+        kb_settings,
+    ):
         settings.cache_clear()
     aws.reset()
     clock = FrozenClock()
-    domains = (accounts_dependencies, tickets_dependencies, inbox_dependencies, notifications_dependencies)
+    domains = (
+        accounts_dependencies,
+        tickets_dependencies,
+        inbox_dependencies,
+        notifications_dependencies,
+        kb_dependencies,
+    )
     for dependencies in domains:
         dependencies.use_clock(clock)
     n = next(_ips)
@@ -176,6 +194,7 @@ def accounts(local_aws: LocalAws, function_environment: None) -> Iterator[Accoun
             "TicketsFunction": tickets_handler,
             "InboxFunction": inbox_handler,
             "NotificationsFunction": notifications_handler,
+            "KbFunction": kb_handler,
         },
         source_ip=f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
     )

@@ -35,11 +35,12 @@ def test_every_mail_template_exists_in_both_languages_and_all_parts() -> None:
 def test_every_message_key_the_code_uses_is_translated() -> None:
     from accounts.messages import MESSAGES as ACCOUNTS
     from inbox.messages import MESSAGES as INBOX
+    from kb.messages import MESSAGES as KB
     from notifications.messages import MESSAGES as NOTIFICATIONS
     from shared import i18n
     from tickets.messages import MESSAGES as TICKETS
 
-    for catalogue in (ACCOUNTS, TICKETS, INBOX, NOTIFICATIONS):
+    for catalogue in (ACCOUNTS, TICKETS, INBOX, NOTIFICATIONS, KB):
         i18n.register(catalogue)
     used: set[str] = set()
     for source in FUNCTIONS.rglob("*.py"):
@@ -90,6 +91,13 @@ def test_public_routes_are_exactly_the_intended_ones() -> None:
         ("post", "/accounts/password/reset"),
         ("get", "/request-types"),
         ("post", "/tickets/anonymous"),
+        ("get", "/kb/folders"),
+        ("get", "/kb/folders/{folder_id}"),
+        ("get", "/kb/articles/{article_id}"),
+        ("get", "/kb/search"),
+        ("post", "/kb/suggestions"),
+        ("post", "/kb/articles/{article_id}/deflections"),
+        ("post", "/kb/articles/{article_id}/anonymous-votes"),
     }
 
 

@@ -1,0 +1,1 @@
+"""Knowledge base (Wissensdatenbank): folders, articles, ranked German/English search, suggestions, votes."""

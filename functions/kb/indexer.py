@@ -1,0 +1,49 @@
+"""Rebuilds the search-index snapshot from every published article after changes, uploads it to S3
+and makes it current; the KB function instances pick it up within `KbIndexCacheSeconds`. One batch of
+change notices is one rebuild (the function runs one at a time)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from kb.index import IndexedArticle, build
+from kb.settings import get_settings
+from kb.store import KbStore
+from kb.text import plain_text
+from shared import aws
+from shared.ids import new_id
+from shared.log import get_logger
+
+logger = get_logger("kb-indexer")
+
+
+def rebuild(store: KbStore, s3: Any, bucket: str) -> tuple[str, int]:
+    _, articles = store.everything(with_bodies=True)
+    published = [
+        IndexedArticle(a.article_id, a.folder_id, a.language, a.title, a.tags, plain_text(a.body_html))
+        for a in articles
+        if a.status == "published"
+    ]
+    version = new_id()
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "index.sqlite"
+        count = build(path, published)
+        object_key = f"snapshots/{version}.sqlite"
+        s3.upload_file(str(path), bucket, object_key)
+    store.set_current_index(version, object_key, count)
+    return version, count
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    settings = get_settings()
+    version, count = rebuild(KbStore(aws.dynamodb(), settings.kb_table), aws.s3(), settings.kb_index_bucket)
+    logger.info(
+        "index rebuilt",
+        extra={"version": version, "articles": count, "changes": len(event.get("Records", []))},
+    )
+    return {"version": version, "articles": count}

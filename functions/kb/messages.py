@@ -1,0 +1,14 @@
+"""What the knowledge base says to users, in German and English."""
+
+from __future__ import annotations
+
+from shared.i18n import Catalogue
+
+MESSAGES: Catalogue = {
+    "kb.article_not_found": {"de": "Der Artikel wurde nicht gefunden.", "en": "The article was not found."},
+    "kb.folder_not_found": {"de": "Der Ordner wurde nicht gefunden.", "en": "The folder was not found."},
+    "kb.folder_not_empty": {
+        "de": "Der Ordner enthält noch Artikel. Verschieben oder löschen Sie diese zuerst.",
+        "en": "The folder still holds articles. Move or delete them first.",
+    },
+}

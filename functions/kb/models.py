@@ -1,0 +1,112 @@
+"""API models of the knowledge base."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from shared.validation import InputModel, OutputModel
+
+Language = Literal["de", "en"]
+Tags = Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]], Field(max_length=20)]
+
+
+class FolderIn(InputModel):
+    name: str = Field(min_length=2, max_length=100, examples=["Termine"])
+    description: str = Field(default="", max_length=500)
+    position: int = Field(default=100, ge=0, le=10000)
+
+
+class ArticleIn(InputModel):
+    folder_id: str = Field(min_length=1, max_length=40)
+    title: str = Field(min_length=3, max_length=200, examples=["Termine stornieren"])
+    body: str = Field(min_length=10, max_length=100_000, description="Markdown")
+    language: Language = "de"
+    tags: Tags = Field(default_factory=list)
+
+
+class ArticleChange(InputModel):
+    folder_id: str | None = Field(default=None, min_length=1, max_length=40, description="Moves the article")
+    title: str | None = Field(default=None, min_length=3, max_length=200)
+    body: str | None = Field(default=None, min_length=10, max_length=100_000)
+    language: Language | None = None
+    tags: Tags | None = None
+    status: Literal["draft", "published"] | None = Field(default=None, description="Publish or unpublish")
+
+
+class ArticleSummary(OutputModel):
+    id: str
+    folder_id: str
+    title: str
+    language: Language
+    tags: list[str]
+    status: Literal["draft", "published"]
+    updated_at: str
+
+
+class Article(ArticleSummary):
+    body_html: str = Field(description="Rendered from Markdown; raw HTML in the source is escaped")
+    body_markdown: str | None = Field(default=None, description="Only for agents")
+    views: int
+    helpful_yes: int
+    helpful_no: int
+
+
+class Folder(OutputModel):
+    id: str
+    name: str
+    description: str
+    articles: list[ArticleSummary]
+
+
+class SearchHit(OutputModel):
+    id: str
+    folder_id: str
+    title: str
+    language: Language
+    snippet: str = Field(description="HTML: the text around the matches, matches in <mark>")
+    score: float
+
+
+class SearchResult(OutputModel):
+    query: str
+    items: list[SearchHit]
+
+
+class SuggestionRequest(InputModel):
+    subject: str = Field(default="", max_length=200)
+    description: str = Field(default="", max_length=20000)
+    language: Language | None = None
+
+
+class VoteIn(InputModel):
+    helpful: bool
+    comment: str | None = Field(default=None, max_length=2000, description="What is wrong (on a 'no')")
+
+
+class AnonymousVoteIn(VoteIn):
+    anonymous_token: str = Field(min_length=16, max_length=100, description="A random id the browser keeps")
+
+
+class VoteResult(OutputModel):
+    counted: bool = Field(description="False when this voter had voted on the article before")
+    helpful_yes: int
+    helpful_no: int
+
+
+class Deflected(OutputModel):
+    deflections: int
+
+
+class HelpfulnessRow(OutputModel):
+    id: str
+    title: str
+    helpful_yes: int
+    helpful_no: int
+    helpful_share: float
+    comments: list[str]
+
+
+class HelpfulnessReport(OutputModel):
+    items: list[HelpfulnessRow]

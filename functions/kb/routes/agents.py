@@ -1,0 +1,113 @@
+"""Writing the knowledge base, and the helpfulness report (agents)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from kb import models
+from kb.dependencies import service
+from shared.resolver import current_caller
+
+router = APIGatewayHttpRouter()
+TAGS = ["Agents"]
+ERRORS: dict[int, OpenAPIResponse] = {
+    403: {"description": "Agents only"},
+    404: {"description": "No such article or folder"},
+    409: {"description": "Conflict"},
+    422: {"description": "Invalid fields"},
+}
+
+
+@router.post(
+    "/agent/kb/folders",
+    summary="Create a folder",
+    tags=TAGS,
+    responses={
+        201: {"description": "Created", "content": {"application/json": {"model": models.Folder}}},
+        **ERRORS,
+    },
+)
+def create_folder(body: Annotated[models.FolderIn, Body()]) -> Response[models.Folder]:
+    created = service().create_folder(current_caller(router), body)
+    return Response(status_code=201, content_type="application/json", body=created)
+
+
+@router.patch("/agent/kb/folders/<folder_id>", summary="Change a folder", tags=TAGS, responses=ERRORS)
+def change_folder(folder_id: str, body: Annotated[models.FolderIn, Body()]) -> models.Folder:
+    return service().change_folder(current_caller(router), folder_id, body)
+
+
+@router.delete(
+    "/agent/kb/folders/<folder_id>",
+    summary="Delete an empty folder",
+    tags=TAGS,
+    responses={204: {"description": "Deleted"}, **ERRORS},
+)
+def delete_folder(folder_id: str) -> Response[None]:
+    service().delete_folder(current_caller(router), folder_id)
+    return Response(status_code=204)
+
+
+@router.get("/agent/kb/articles", summary="Every article, drafts included", tags=TAGS, responses=ERRORS)
+def all_articles() -> list[models.ArticleSummary]:
+    return service().all_articles(current_caller(router))
+
+
+@router.post(
+    "/agent/kb/articles",
+    summary="Create an article (a draft)",
+    tags=TAGS,
+    responses={
+        201: {"description": "Created", "content": {"application/json": {"model": models.Article}}},
+        **ERRORS,
+    },
+)
+def create_article(body: Annotated[models.ArticleIn, Body()]) -> Response[models.Article]:
+    created = service().create_article(current_caller(router), body)
+    return Response(status_code=201, content_type="application/json", body=created)
+
+
+@router.get(
+    "/agent/kb/articles/<article_id>",
+    summary="An article with its Markdown, drafts too",
+    tags=TAGS,
+    responses=ERRORS,
+)
+def agent_article(article_id: str) -> models.Article:
+    return service().agent_article(current_caller(router), article_id)
+
+
+@router.patch(
+    "/agent/kb/articles/<article_id>",
+    summary="Edit, move, publish or unpublish an article",
+    tags=TAGS,
+    responses=ERRORS,
+)
+def change_article(article_id: str, body: Annotated[models.ArticleChange, Body()]) -> models.Article:
+    return service().change_article(current_caller(router), article_id, body)
+
+
+@router.delete(
+    "/agent/kb/articles/<article_id>",
+    summary="Delete an article",
+    tags=TAGS,
+    responses={204: {"description": "Deleted"}, **ERRORS},
+)
+def delete_article(article_id: str) -> Response[None]:
+    service().delete_article(current_caller(router), article_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/agent/kb/reports/least-helpful",
+    summary="The least helpful articles with their comments",
+    tags=TAGS,
+    responses=ERRORS,
+)
+def least_helpful() -> models.HelpfulnessReport:
+    return service().least_helpful(current_caller(router))

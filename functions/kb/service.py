@@ -1,0 +1,294 @@
+"""Use cases of the knowledge base. Customers and anonymous visitors see published articles only;
+agents write. The search index is a snapshot the indexer builds after every change; each instance
+loads the newest one at most every few seconds."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from kb import models
+from kb.index import SearchIndex
+from kb.settings import KbSettings
+from kb.store import ArticleRecord, FolderRecord, KbStore
+from kb.text import render_markdown
+from shared.clock import Clock, iso
+from shared.errors import Conflict, FieldError, Invalid, NotFound
+from shared.events import DomainEvent, EventPublisher, publish_after_commit
+from shared.identity import Caller
+from shared.ids import new_id
+
+
+@dataclass
+class IndexHolder:
+    """The newest index snapshot, checked at most every `seconds` per instance."""
+
+    store: KbStore
+    s3: Any
+    settings: KbSettings
+    version: str = ""
+    index: SearchIndex | None = None
+    checked_at: float = field(default=-1e18)
+
+    def get(self) -> SearchIndex | None:
+        now = time.monotonic()
+        if now - self.checked_at < self.settings.kb_index_cache_seconds and self.index is not None:
+            return self.index
+        self.checked_at = now
+        current = self.store.current_index()
+        if current is None:
+            return None
+        version, object_key = current
+        if version != self.version:
+            path = Path(self.settings.index_dir) / f"kb-index-{version}.sqlite"
+            if not path.exists():
+                self.s3.download_file(self.settings.kb_index_bucket, object_key, str(path))
+            self.index, self.version = SearchIndex(path), version
+        return self.index
+
+
+@dataclass
+class KbService:
+    store: KbStore
+    indexes: IndexHolder
+    publisher: EventPublisher
+    clock: Clock
+    logger: Logger
+
+    def _changed(self, article_id: str, change: str) -> None:
+        publish_after_commit(
+            self.publisher,
+            [DomainEvent("KbArticleChanged", {"article_id": article_id, "change": change})],
+            self.logger,
+        )
+
+    # --- reading (anyone) ------------------------------------------------------------------
+
+    def overview(self) -> list[models.Folder]:
+        folders, articles = self.store.everything()
+        return [
+            to_folder(f, [a for a in articles if a.folder_id == f.folder_id and a.status == "published"])
+            for f in _ordered(folders)
+        ]
+
+    def folder(self, folder_id: str) -> models.Folder:
+        folders, articles = self.store.everything()
+        found = next((f for f in folders if f.folder_id == folder_id), None)
+        if found is None:
+            raise NotFound("kb.folder_not_found")
+        return to_folder(found, [a for a in articles if a.folder_id == folder_id and a.status == "published"])
+
+    def article(self, article_id: str) -> models.Article:
+        article = self.store.get_article(article_id)
+        if article is None or article.status != "published":
+            raise NotFound("kb.article_not_found")
+        views = self.store.count(article_id, "views")
+        return to_article(dataclasses.replace(article, views=views or article.views), agent=False)
+
+    def search(self, query: str, folder_id: str | None, language: str | None) -> models.SearchResult:
+        index = self.indexes.get()
+        hits = index.search(query, language=language, folder_id=folder_id, limit=10) if index else []
+        return models.SearchResult(query=query, items=[to_hit(h) for h in hits])
+
+    def suggestions(self, request: models.SuggestionRequest) -> models.SearchResult:
+        text = (
+            f"{request.subject} {request.subject} {request.description}".strip()
+        )  # the subject weighs double
+        if not text:
+            raise Invalid("request.invalid", fields=[FieldError("subject", "field.missing")])
+        index = self.indexes.get()
+        hits = index.search(text, language=request.language, limit=5, match_all=False) if index else []
+        return models.SearchResult(query=request.subject, items=[to_hit(h) for h in hits])
+
+    def deflect(self, article_id: str) -> models.Deflected:
+        count = self.store.count(article_id, "deflections")
+        if count is None:
+            raise NotFound("kb.article_not_found")
+        return models.Deflected(deflections=count)
+
+    def vote(self, voter: str, article_id: str, vote: models.VoteIn) -> models.VoteResult:
+        comment = (vote.comment or "").strip() or None
+        if vote.helpful:
+            comment = None  # a comment explains what is wrong
+        counted = self.store.vote(article_id, voter, vote.helpful, comment, iso(self.clock.now()))
+        article = self.store.get_article(article_id)
+        if article is None:
+            raise NotFound("kb.article_not_found")
+        return models.VoteResult(
+            counted=counted, helpful_yes=article.helpful_yes, helpful_no=article.helpful_no
+        )
+
+    # --- writing (agents) --------------------------------------------------------------------
+
+    def create_folder(self, caller: Caller, request: models.FolderIn) -> models.Folder:
+        caller.require_agent()
+        folder = FolderRecord(
+            new_id(), request.name, request.description, request.position, iso(self.clock.now())
+        )
+        self.store.put_folder(folder, create=True)
+        return to_folder(folder, [])
+
+    def change_folder(self, caller: Caller, folder_id: str, request: models.FolderIn) -> models.Folder:
+        caller.require_agent()
+        current = self.store.get_folder(folder_id)
+        if current is None:
+            raise NotFound("kb.folder_not_found")
+        changed = dataclasses.replace(
+            current, name=request.name, description=request.description, position=request.position
+        )
+        self.store.put_folder(changed, create=False)
+        return to_folder(changed, [])
+
+    def delete_folder(self, caller: Caller, folder_id: str) -> None:
+        caller.require_agent()
+        _, articles = self.store.everything()
+        if any(a.folder_id == folder_id for a in articles):
+            raise Conflict("kb.folder_not_empty")
+        if self.store.get_folder(folder_id) is None:
+            raise NotFound("kb.folder_not_found")
+        self.store.delete_folder(folder_id)
+
+    def _require_folder(self, folder_id: str) -> None:
+        if self.store.get_folder(folder_id) is None:
+            raise Invalid("request.invalid", fields=[FieldError("folder_id", "kb.folder_not_found")])
+
+    def all_articles(self, caller: Caller) -> list[models.ArticleSummary]:
+        caller.require_agent()
+        _, articles = self.store.everything()
+        return [to_summary(a) for a in sorted(articles, key=lambda a: a.updated_at, reverse=True)]
+
+    def agent_article(self, caller: Caller, article_id: str) -> models.Article:
+        caller.require_agent()
+        article = self.store.get_article(article_id)
+        if article is None:
+            raise NotFound("kb.article_not_found")
+        return to_article(article, agent=True)
+
+    def create_article(self, caller: Caller, request: models.ArticleIn) -> models.Article:
+        caller.require_agent()
+        self._require_folder(request.folder_id)
+        now = iso(self.clock.now())
+        article = ArticleRecord(
+            article_id=new_id(),
+            folder_id=request.folder_id,
+            title=request.title,
+            body_markdown=request.body,
+            body_html=render_markdown(request.body),
+            language=request.language,
+            status="draft",
+            created_at=now,
+            updated_at=now,
+            tags=request.tags,
+        )
+        self.store.put_article(article, expected_version=None)
+        self._changed(article.article_id, "created")
+        return to_article(article, agent=True)
+
+    def change_article(
+        self, caller: Caller, article_id: str, request: models.ArticleChange
+    ) -> models.Article:
+        caller.require_agent()
+        article = self.store.get_article(article_id)
+        if article is None:
+            raise NotFound("kb.article_not_found")
+        if request.folder_id is not None and request.folder_id != article.folder_id:
+            self._require_folder(request.folder_id)
+        changes: dict[str, Any] = {
+            k: v
+            for k, v in {
+                "folder_id": request.folder_id,
+                "title": request.title,
+                "language": request.language,
+                "tags": request.tags,
+                "status": request.status,
+            }.items()
+            if v is not None
+        }
+        if request.body is not None:
+            changes.update(body_markdown=request.body, body_html=render_markdown(request.body))
+        changed = dataclasses.replace(
+            article, **changes, updated_at=iso(self.clock.now()), version=article.version + 1
+        )
+        self.store.put_article(changed, expected_version=article.version)
+        self._changed(article_id, "updated")
+        return to_article(changed, agent=True)
+
+    def delete_article(self, caller: Caller, article_id: str) -> None:
+        caller.require_agent()
+        if self.store.get_article(article_id) is None:
+            raise NotFound("kb.article_not_found")
+        self.store.delete_article(article_id)
+        self._changed(article_id, "deleted")
+
+    def least_helpful(self, caller: Caller, limit: int = 10) -> models.HelpfulnessReport:
+        caller.require_agent()
+        _, articles = self.store.everything()
+        voted = [a for a in articles if a.helpful_yes + a.helpful_no > 0]
+        ranked = sorted(voted, key=lambda a: (a.helpful_yes / (a.helpful_yes + a.helpful_no), -a.helpful_no))[
+            :limit
+        ]
+        return models.HelpfulnessReport(
+            items=[
+                models.HelpfulnessRow(
+                    id=a.article_id,
+                    title=a.title,
+                    helpful_yes=a.helpful_yes,
+                    helpful_no=a.helpful_no,
+                    helpful_share=round(a.helpful_yes / (a.helpful_yes + a.helpful_no), 3),
+                    comments=[v.comment for v in self.store.negative_comments(a.article_id) if v.comment],
+                )
+                for a in ranked
+            ]
+        )
+
+
+def _ordered(folders: list[FolderRecord]) -> list[FolderRecord]:
+    return sorted(folders, key=lambda f: (f.position, f.name.casefold()))
+
+
+def to_summary(article: ArticleRecord) -> models.ArticleSummary:
+    return models.ArticleSummary(
+        id=article.article_id,
+        folder_id=article.folder_id,
+        title=article.title,
+        language=article.language,
+        tags=article.tags,
+        status=article.status,
+        updated_at=article.updated_at,
+    )
+
+
+def to_article(article: ArticleRecord, *, agent: bool) -> models.Article:
+    return models.Article(
+        **to_summary(article).model_dump(),
+        body_html=article.body_html,
+        body_markdown=article.body_markdown if agent else None,
+        views=article.views,
+        helpful_yes=article.helpful_yes,
+        helpful_no=article.helpful_no,
+    )
+
+
+def to_folder(folder: FolderRecord, articles: list[ArticleRecord]) -> models.Folder:
+    return models.Folder(
+        id=folder.folder_id,
+        name=folder.name,
+        description=folder.description,
+        articles=[to_summary(a) for a in sorted(articles, key=lambda a: a.title.casefold())],
+    )
+
+
+def to_hit(hit: Any) -> models.SearchHit:
+    return models.SearchHit(
+        id=hit.article_id,
+        folder_id=hit.folder_id,
+        title=hit.title,
+        language=hit.language,
+        snippet=hit.snippet,
+        score=round(hit.score, 4),
+    )

@@ -1,0 +1,48 @@
+"""Text for search, pure: words, German and English Snowball stems, umlauts and accents folded, and
+Markdown rendered safely (raw HTML is escaped, dangerous link schemes refused by markdown-it)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from html import unescape
+from typing import Any
+
+import snowballstemmer
+from markdown_it import MarkdownIt
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_TAGS = re.compile(r"<[^>]+>")
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+STEMMERS = ("de", "en")
+
+
+@cache
+def _stemmer(language: str) -> Any:
+    return snowballstemmer.stemmer("german" if language == "de" else "english")
+
+
+def fold(word: str) -> str:
+    plain = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in plain if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold().replace("ß", "ss"))
+
+
+def stem(word: str, language: str) -> str:
+    return fold(_stemmer(language).stemWord(word))
+
+
+def stems(text: str, language: str) -> list[str]:
+    return [stem(w, language) for w in words(text)]
+
+
+def render_markdown(source: str) -> str:
+    return str(_markdown.render(source))
+
+
+def plain_text(html: str) -> str:
+    return " ".join(unescape(_TAGS.sub(" ", html)).split())

@@ -1,0 +1,246 @@
+"""The knowledge base as visitors, customers and agents use it: published-only reading, ranked and
+typo-tolerant search, suggestions for the ticket form, one vote per person, the agents' report."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from infra.local.kb_demo import ARTICLES, FOLDERS
+from tests.functional.conftest import Account, AccountsDriver
+
+
+def reindex(accounts: AccountsDriver) -> None:
+    """What the indexer does after the bus delivered the changes (its queue is drained first)."""
+    from infra.local.lambda_runtime import LocalContext
+    from kb.indexer import handler
+
+    sqs = accounts.aws.client("sqs")
+    url = accounts.aws.resolver.physical_ids["KbChangesQueue"]
+    messages: list[dict[str, Any]] = []
+    while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        messages += batch
+        for message in batch:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    handler({"Records": [{"body": m["Body"]} for m in messages]}, LocalContext("KbIndexerFunction", "i"))
+
+
+@pytest.fixture
+def kb(accounts: AccountsDriver) -> dict[str, Any]:
+    agent = accounts.make_agent(accounts.account("agent"))
+    customer = accounts.account("customer")
+    folder_ids = {}
+    for folder in FOLDERS:
+        created = accounts.call(
+            "POST",
+            "/agent/kb/folders",
+            token=agent.access_token,
+            json_body={k: folder[k] for k in ("name", "description", "position")},
+        )
+        folder_ids[folder["key"]] = created.body["id"]
+    article_ids = {}
+    for folder_key, title, tags, body in ARTICLES:
+        created = accounts.call(
+            "POST",
+            "/agent/kb/articles",
+            token=agent.access_token,
+            json_body={"folder_id": folder_ids[folder_key], "title": title, "tags": tags, "body": body},
+        )
+        assert created.status == 201, created.body
+        accounts.call(
+            "PATCH",
+            f"/agent/kb/articles/{created.body['id']}",
+            token=agent.access_token,
+            json_body={"status": "published"},
+        )
+        article_ids[title] = created.body["id"]
+    reindex(accounts)
+    return {"agent": agent, "customer": customer, "folders": folder_ids, "articles": article_ids}
+
+
+def search(accounts: AccountsDriver, query: str, **extra: str) -> list[dict[str, Any]]:
+    response = accounts.call("GET", "/kb/search", query={"q": query, **extra})
+    assert response.status == 200, response.body
+    return list(response.body["items"])
+
+
+def test_stemming_finds_cancelling_appointments(accounts: AccountsDriver, kb: dict[str, Any]) -> None:
+    hits = search(accounts, "Termin absagen")
+    assert hits[0]["title"] == "Termine stornieren"
+    assert "<mark>" in hits[0]["snippet"]
+
+
+def test_one_typo_still_finds_its_article(accounts: AccountsDriver, kb: dict[str, Any]) -> None:
+    assert search(accounts, "Passwort vergesen")[0]["title"] == "Passwort vergessen"
+    assert search(accounts, "Rechnnug herunterladen")[0]["title"] == "Rechnungen herunterladen"
+
+
+def test_umlauts_and_english_stems(accounts: AccountsDriver, kb: dict[str, Any]) -> None:
+    assert search(accounts, "Gueltigkeit Einladung")  # no umlaut typed
+    assert search(accounts, "Einladungen")[0]["title"] == "Kollegen zur Organisation einladen"
+
+
+def test_filters_by_folder_and_language(accounts: AccountsDriver, kb: dict[str, Any]) -> None:
+    in_folder = search(accounts, "SMS", folder_id=kb["folders"]["anfragen"])
+    assert all(h["folder_id"] == kb["folders"]["anfragen"] for h in in_folder)
+    assert search(accounts, "Termin absagen", language="en") == []
+
+
+def test_drafts_are_invisible_until_published(accounts: AccountsDriver, kb: dict[str, Any]) -> None:
+    agent = kb["agent"].access_token
+    draft = accounts.call(
+        "POST",
+        "/agent/kb/articles",
+        token=agent,
+        json_body={
+            "folder_id": kb["folders"]["termine"],
+            "title": "Videosprechstunde starten",
+            "body": "So starten Sie eine **Videosprechstunde** mit Ihrem Patienten.",
+            "tags": ["Video"],
+        },
+    ).body
+    reindex(accounts)
+    assert accounts.call("GET", f"/kb/articles/{draft['id']}").status == 404
+    assert search(accounts, "Videosprechstunde") == []
+    overview = accounts.call("GET", "/kb/folders").body
+    assert "Videosprechstunde starten" not in [a["title"] for f in overview for a in f["articles"]]
+
+    accounts.call(
+        "PATCH", f"/agent/kb/articles/{draft['id']}", token=agent, json_body={"status": "published"}
+    )
+    reindex(accounts)
+    assert search(accounts, "Videosprechstunde")[0]["id"] == draft["id"]
+    first = accounts.call("GET", f"/kb/articles/{draft['id']}").body
+    second = accounts.call("GET", f"/kb/articles/{draft['id']}").body
+    assert (first["views"], second["views"]) == (1, 2)
+    assert first["body_markdown"] is None  # the source is for agents
+
+    accounts.call("PATCH", f"/agent/kb/articles/{draft['id']}", token=agent, json_body={"status": "draft"})
+    reindex(accounts)
+    assert accounts.call("GET", f"/kb/articles/{draft['id']}").status == 404
+    assert search(accounts, "Videosprechstunde") == []
+
+
+def test_markdown_is_rendered_safely(accounts: AccountsDriver, kb: dict[str, Any]) -> None:
+    created = accounts.call(
+        "POST",
+        "/agent/kb/articles",
+        token=kb["agent"].access_token,
+        json_body={
+            "folder_id": kb["folders"]["konto"],
+            "title": "Sicherheit",
+            "body": "<script>alert(1)</script> [Klick](javascript:alert(1)) <img src=x onerror=alert(1)> **fett**",
+        },
+    ).body
+    html = created["body_html"]
+    assert "<script>" not in html and "<img" not in html and 'href="javascript' not in html
+    assert "<strong>fett</strong>" in html
+
+
+def test_suggestions_for_a_realistic_ticket_put_the_relevant_article_first(
+    accounts: AccountsDriver, kb: dict[str, Any]
+) -> None:
+    response = accounts.call(
+        "POST",
+        "/kb/suggestions",
+        json_body={
+            "subject": "Keine SMS bei Online-Buchung",
+            "description": "Seit gestern bekommt unser Arzt keine SMS mehr, wenn Patienten online einen Termin buchen. "
+            "Die Handynummer ist eingetragen.",
+        },
+    )
+    titles = [h["title"] for h in response.body["items"]]
+    assert len(titles) <= 5
+    assert titles[0] in ("Keine SMS erhalten – was tun?", "Benachrichtigungen bei Online-Terminen einrichten")
+    empty = accounts.call("POST", "/kb/suggestions", json_body={"subject": "", "description": ""})
+    assert empty.status == 422
+
+
+def test_one_vote_per_person_and_the_least_helpful_report(
+    accounts: AccountsDriver, kb: dict[str, Any]
+) -> None:
+    article = kb["articles"]["Zahlungsarten"]
+    customer: Account = kb["customer"]
+    first = accounts.call(
+        "POST",
+        f"/kb/articles/{article}/votes",
+        token=customer.access_token,
+        json_body={"helpful": False, "comment": "Kreditkarte fehlt."},
+    )
+    again = accounts.call(
+        "POST", f"/kb/articles/{article}/votes", token=customer.access_token, json_body={"helpful": True}
+    )
+    assert first.body == {"counted": True, "helpful_yes": 0, "helpful_no": 1}
+    assert again.body == {"counted": False, "helpful_yes": 0, "helpful_no": 1}
+    token = "browser-0123456789abcdef"
+    anonymous = [
+        accounts.call(
+            "POST",
+            f"/kb/articles/{article}/anonymous-votes",
+            json_body={"helpful": True, "anonymous_token": token},
+        )
+        for _ in range(2)
+    ]
+    assert [a.body["counted"] for a in anonymous] == [True, False]
+    helpful = kb["articles"]["Passwort ändern"]
+    accounts.call(
+        "POST", f"/kb/articles/{helpful}/votes", token=customer.access_token, json_body={"helpful": True}
+    )
+
+    report = accounts.call("GET", "/agent/kb/reports/least-helpful", token=kb["agent"].access_token)
+    assert report.body["items"][0]["title"] == "Zahlungsarten"
+    assert report.body["items"][0]["comments"] == ["Kreditkarte fehlt."]
+    assert accounts.call("GET", "/agent/kb/reports/least-helpful", token=customer.access_token).status == 403
+
+
+def test_deflections_are_counted(accounts: AccountsDriver, kb: dict[str, Any]) -> None:
+    article = kb["articles"]["Passwort vergessen"]
+    counts = [
+        accounts.call("POST", f"/kb/articles/{article}/deflections").body["deflections"] for _ in range(2)
+    ]
+    assert counts == [1, 2]
+    assert accounts.call("POST", "/kb/articles/nope/deflections").status == 404
+
+
+def test_customers_cannot_write_and_bad_input_is_named(accounts: AccountsDriver, kb: dict[str, Any]) -> None:
+    customer = kb["customer"].access_token
+    assert (
+        accounts.call("POST", "/agent/kb/folders", token=customer, json_body={"name": "Meins"}).status == 403
+    )
+    assert accounts.call("GET", "/agent/kb/articles", token=customer).status == 403
+    bad = accounts.call(
+        "POST",
+        "/agent/kb/articles",
+        token=kb["agent"].access_token,
+        json_body={"folder_id": "missing", "title": "x", "body": "kurz", "language": "fr"},
+    )
+    assert bad.status == 422 and set(bad.error["fields"]) == {"title", "body", "language"}
+    unknown_folder = accounts.call(
+        "POST",
+        "/agent/kb/articles",
+        token=kb["agent"].access_token,
+        json_body={"folder_id": "missing", "title": "Titel", "body": "Ein Text mit Inhalt."},
+    )
+    assert unknown_folder.status == 422 and set(unknown_folder.error["fields"]) == {"folder_id"}
+    folder = kb["folders"]["termine"]
+    assert (
+        accounts.call("DELETE", f"/agent/kb/folders/{folder}", token=kb["agent"].access_token).status == 409
+    )
+
+
+def test_changes_travel_over_the_bus_to_the_indexer(accounts: AccountsDriver, kb: dict[str, Any]) -> None:
+    sqs = accounts.aws.client("sqs")
+    url = accounts.aws.resolver.physical_ids["KbChangesQueue"]
+    accounts.call(
+        "PATCH",
+        f"/agent/kb/articles/{kb['articles']['Zahlungsarten']}",
+        token=kb["agent"].access_token,
+        json_body={"tags": ["Zahlung", "Lastschrift", "Kreditkarte"]},
+    )
+    bodies = [
+        json.loads(m["Body"])
+        for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    ]
+    assert [b["detail-type"] for b in bodies] == ["KbArticleChanged"]
