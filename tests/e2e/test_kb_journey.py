@@ -1,0 +1,59 @@
+"""The knowledge base over HTTP against the running local stack, with its 30 demo articles: changes
+reach the search through the bus, the indexer and the S3 snapshot."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from infra.local.demo import AGENT, MEMBER, PortalClient
+from tests.e2e.conftest import RunningStack
+
+
+def eventually(check: Callable[[], Any], timeout: float = 30) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.25)  # the index is rebuilt asynchronously; only the e2e tier waits
+
+
+def titles(client: PortalClient, query: str) -> list[str]:
+    return [h["title"] for h in client.call("GET", "/kb/search", params={"q": query}).json()["items"]]
+
+
+def test_search_stemming_typos_publishing_suggestions_and_votes(stack: RunningStack) -> None:
+    client = PortalClient(stack.url)
+    assert eventually(lambda: titles(client, "Termin absagen")[:1] == ["Termine stornieren"])
+    assert titles(client, "Pasword vergessen")[:1] == ["Passwort vergessen"]
+
+    agent = client.sign_in(AGENT)["access_token"]
+    article = next(
+        a for a in client.call("GET", "/agent/kb/articles", agent).json() if a["title"] == "Zahlungsarten"
+    )
+    client.call("PATCH", f"/agent/kb/articles/{article['id']}", agent, json={"status": "draft"})
+    assert eventually(lambda: "Zahlungsarten" not in titles(client, "Lastschrift Zahlung"))
+    assert client.call("GET", f"/kb/articles/{article['id']}").status_code == 404
+    client.call("PATCH", f"/agent/kb/articles/{article['id']}", agent, json={"status": "published"})
+    assert eventually(lambda: "Zahlungsarten" in titles(client, "Lastschrift Zahlung"))
+
+    suggested = client.call(
+        "POST",
+        "/kb/suggestions",
+        json={
+            "subject": "Passwort zurücksetzen geht nicht",
+            "description": "Ich habe mein Passwort vergessen und finde den Link nicht.",
+        },
+    ).json()["items"]
+    assert suggested[0]["title"] == "Passwort vergessen"
+
+    member = client.sign_in(MEMBER)["access_token"]
+    target = suggested[0]["id"]
+    first = client.call("POST", f"/kb/articles/{target}/votes", member, json={"helpful": True}).json()
+    second = client.call(
+        "POST", f"/kb/articles/{target}/votes", member, json={"helpful": False, "comment": "doch nicht"}
+    ).json()
+    assert first["counted"] is True and second["counted"] is False
+    assert (second["helpful_yes"], second["helpful_no"]) == (first["helpful_yes"], first["helpful_no"])
