@@ -10,7 +10,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from kb.index import IndexedArticle, build
+from kb.index import IndexedArticle, build, pack
 from kb.settings import get_settings
 from kb.store import KbStore
 from kb.text import plain_text
@@ -30,10 +30,11 @@ def rebuild(store: KbStore, s3: Any, bucket: str) -> tuple[str, int]:
     ]
     version = new_id()
     with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "index.sqlite"
-        count = build(path, published)
-        object_key = f"snapshots/{version}.sqlite"
-        s3.upload_file(str(path), bucket, object_key)
+        count = build(Path(directory) / "index", published)
+        archive = Path(directory) / "index.tar"
+        pack(Path(directory) / "index", archive)
+        object_key = f"snapshots/{version}.tar"
+        s3.upload_file(str(archive), bucket, object_key)
     store.set_current_index(version, object_key, count)
     return version, count
 

@@ -13,7 +13,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from kb import models
-from kb.index import SearchIndex
+from kb.index import SearchIndex, unpack
 from kb.settings import KbSettings
 from kb.store import ArticleRecord, FolderRecord, KbStore
 from kb.text import render_markdown
@@ -45,10 +45,13 @@ class IndexHolder:
             return None
         version, object_key = current
         if version != self.version:
-            path = Path(self.settings.index_dir) / f"kb-index-{version}.sqlite"
-            if not path.exists():
-                self.s3.download_file(self.settings.kb_index_bucket, object_key, str(path))
-            self.index, self.version = SearchIndex(path), version
+            directory = Path(self.settings.index_dir) / f"kb-index-{version}"
+            if not (directory / "meta.json").exists():
+                archive = Path(self.settings.index_dir) / f"kb-index-{version}.tar"
+                self.s3.download_file(self.settings.kb_index_bucket, object_key, str(archive))
+                unpack(archive, directory)
+                archive.unlink()
+            self.index, self.version = SearchIndex(directory), version
         return self.index
 
 

@@ -32,7 +32,9 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.casefold().replace("ß", "ss"))
 
 
+@cache
 def stem(word: str, language: str) -> str:
+    """Cached: a language has far fewer distinct words than a corpus has words."""
     return fold(_stemmer(language).stemWord(word))
 
 
