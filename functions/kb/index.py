@@ -201,16 +201,15 @@ def _token_stems(token: str, language: str) -> frozenset[str]:
 def snippet(text: str, matched: set[str], language: str) -> str:
     """A window of the original text around the first match within its first `SNIPPET_SCAN` words
     (else from the top), matches in <mark>, all else escaped. Word stems are cached, so a snippet
-    costs a few set look-ups per word, not a stemming of the text."""
+    costs a set look-up per word, not a stemming of the text."""
     tokens = text.split()
-
-    def hit(token: str) -> bool:
-        return not matched.isdisjoint(_token_stems(token, language))
-
-    first = next((i for i, token in enumerate(tokens[:SNIPPET_SCAN]) if hit(token)), 0)
+    end = min(len(tokens), SNIPPET_SCAN + SNIPPET_WORDS)
+    flags = [not matched.isdisjoint(_token_stems(t, language)) for t in tokens[:end]]
+    first = flags.index(True) if True in flags[:SNIPPET_SCAN] else 0
     start = max(0, first - SNIPPET_WORDS // 3)
-    window = tokens[start : start + SNIPPET_WORDS]
-    marked = [f"<mark>{html.escape(t)}</mark>" if hit(t) else html.escape(t) for t in window]
+    stop = min(start + SNIPPET_WORDS, len(tokens))
+    escaped = html.escape(" ".join(tokens[start:stop]), quote=False).split(" ")
+    marked = [f"<mark>{t}</mark>" if flags[start + i] else t for i, t in enumerate(escaped)]
     prefix = "… " if start > 0 else ""
-    suffix = " …" if start + SNIPPET_WORDS < len(tokens) else ""
+    suffix = " …" if stop < len(tokens) else ""
     return prefix + " ".join(marked) + suffix
