@@ -13,6 +13,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from kb import models
+from kb.index import FORMAT as INDEX_FORMAT
 from kb.index import SearchIndex, unpack
 from kb.settings import KbSettings
 from kb.store import ArticleRecord, FolderRecord, KbStore
@@ -22,6 +23,8 @@ from shared.errors import Conflict, FieldError, Invalid, NotFound
 from shared.events import DomainEvent, EventPublisher, publish_after_commit
 from shared.identity import Caller
 from shared.ids import new_id
+
+REBUILD_REQUEST_SECONDS = 60
 
 
 @dataclass
@@ -34,6 +37,16 @@ class IndexHolder:
     version: str = ""
     index: SearchIndex | None = None
     checked_at: float = field(default=-1e18)
+    requested_at: float = field(default=-1e18)
+
+    def rebuild_due(self) -> bool:
+        """True at most once a minute per instance while there is no snapshot this code can read (a
+        fresh deployment, or a new index format): then the caller asks the indexer for one."""
+        now = time.monotonic()
+        if self.index is not None or now - self.requested_at < REBUILD_REQUEST_SECONDS:
+            return False
+        self.requested_at = now
+        return True
 
     def get(self) -> SearchIndex | None:
         now = time.monotonic()
@@ -42,6 +55,7 @@ class IndexHolder:
         self.checked_at = now
         current = self.store.current_index()
         if current is None:
+            self.index, self.version = None, ""
             return None
         version, object_key = current
         if version != self.version:
@@ -70,6 +84,14 @@ class KbService:
             self.logger,
         )
 
+    def _index(self) -> SearchIndex | None:
+        index = self.indexes.get()
+        if index is None and self.indexes.rebuild_due():
+            publish_after_commit(
+                self.publisher, [DomainEvent("KbIndexRequested", {"format": INDEX_FORMAT})], self.logger
+            )
+        return index
+
     # --- reading (anyone) ------------------------------------------------------------------
 
     def overview(self) -> list[models.Folder]:
@@ -94,7 +116,7 @@ class KbService:
         return to_article(dataclasses.replace(article, views=views or article.views), agent=False)
 
     def search(self, query: str, folder_id: str | None, language: str | None) -> models.SearchResult:
-        index = self.indexes.get()
+        index = self._index()
         hits = index.search(query, language=language, folder_id=folder_id, limit=10) if index else []
         return models.SearchResult(query=query, items=[to_hit(h) for h in hits])
 
@@ -104,7 +126,7 @@ class KbService:
         )  # the subject weighs double
         if not text:
             raise Invalid("request.invalid", fields=[FieldError("subject", "field.missing")])
-        index = self.indexes.get()
+        index = self._index()
         hits = index.search(text, language=request.language, limit=5, match_all=False) if index else []
         return models.SearchResult(query=request.subject, items=[to_hit(h) for h in hits])
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import ClientError
 
+from kb.index import FORMAT
 from shared.dynamo import (
     cancellation_reasons,
     from_item,
@@ -232,7 +233,8 @@ class KbStore:
         return [record(VoteRecord, i) for i in items]
 
     def current_index(self) -> tuple[str, str] | None:
-        item = self._db.get_item(TableName=self._table, Key=key("INDEX", "CURRENT")).get("Item")
+        """The newest snapshot of the index format this code reads (older formats are ignored)."""
+        item = self._db.get_item(TableName=self._table, Key=key("INDEX", f"CURRENT#{FORMAT}")).get("Item")
         if not item:
             return None
         values = from_item(item)
@@ -242,7 +244,7 @@ class KbStore:
         self._db.put_item(
             TableName=self._table,
             Item={
-                **key("INDEX", "CURRENT"),
+                **key("INDEX", f"CURRENT#{FORMAT}"),
                 **to_item({"version": version, "object_key": object_key, "articles": articles}),
             },
         )

@@ -244,3 +244,30 @@ def test_changes_travel_over_the_bus_to_the_indexer(accounts: AccountsDriver, kb
         for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
     ]
     assert [b["detail-type"] for b in bodies] == ["KbArticleChanged"]
+
+
+def test_without_a_snapshot_of_its_format_search_asks_the_indexer_once(
+    accounts: AccountsDriver, kb: dict[str, Any]
+) -> None:
+    """After a deployment that changed the index format (or the first one), the pointer to a snapshot
+    this code reads is missing: searches answer empty, one KbIndexRequested is sent, and once the
+    indexer has run, search works again."""
+    from kb.index import FORMAT
+
+    table = accounts.aws.resolver.physical_ids["KbTable"]
+    accounts.aws.client("dynamodb").delete_item(
+        TableName=table, Key={"PK": {"S": "INDEX"}, "SK": {"S": f"CURRENT#{FORMAT}"}}
+    )
+    assert search(accounts, "Termin absagen") == []
+    assert search(accounts, "Passwort") == []
+    sqs = accounts.aws.client("sqs")
+    url = accounts.aws.resolver.physical_ids["KbChangesQueue"]
+    bodies = [
+        json.loads(m["Body"])
+        for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    ]
+    assert [(b["detail-type"], b["detail"]["data"]) for b in bodies] == [
+        ("KbIndexRequested", {"format": FORMAT})
+    ]
+    reindex(accounts)
+    assert search(accounts, "Termin absagen")[0]["title"] == "Termine stornieren"
