@@ -58,6 +58,7 @@ def function_environment(local_aws: LocalAws, tmp_path_factory: pytest.TempPathF
     for function in (
         "AccountsFunction",
         "AttachmentScanFunction",
+        "TicketsMailFunction",
         "TicketsFunction",
         "BroadcastSenderFunction",
         "InboxConsumerFunction",

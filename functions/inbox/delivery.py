@@ -18,6 +18,7 @@ from inbox.events import InvoiceDetail, TicketData, TicketDetail
 from inbox.service import message_of
 from inbox.settings import InboxSettings
 from inbox.store import InboxStore, Kind
+from shared import replies
 from shared.clock import Clock, iso
 from shared.i18n import Language
 from shared.mail import Mailer
@@ -29,6 +30,14 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
     "closed": {"de": "geschlossen", "en": "closed"},
 }
 KEEP_DAYS = 30
+REPLY_MARKER_END = "-##"
+
+
+def _inbox_body(mail_text: str) -> str:
+    """The mail's text as an inbox message: without the reply marker and the reference footer."""
+    body = mail_text.split("\n--\n")[0].strip()
+    first, _, rest = body.partition("\n")
+    return rest.strip() if first.startswith("##-") and first.endswith(REPLY_MARKER_END) else body
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,7 @@ class InboxDelivery:
             "TicketStatusChanged": "ticket_status",
         }[detail_type]
         for recipient in recipients:
+            threading = self._threading(detail_type, detail.metadata.event_id, data.ticket_id, recipient)
             context = {
                 "case_number": data.case_number,
                 "subject": data.subject,
@@ -94,11 +104,42 @@ class InboxDelivery:
                 "status_label": STATUS_LABELS.get(data.status, {}).get(recipient.language, data.status),
                 "ticket_url": self._portal(f"anfragen/{data.ticket_id}"),
                 "registered": recipient.user_id is not None,
+                "reply_marker": "Reply-To" in threading,
             }
             self._deliver(
-                detail.metadata.event_id, recipient, "ticket", template, context, data.reference_id, data
+                detail.metadata.event_id,
+                recipient,
+                "ticket",
+                template,
+                context,
+                data.reference_id,
+                data,
+                headers=threading,
             )
         return len(recipients)
+
+    def _threading(
+        self, detail_type: str, event_id: str, ticket_id: str, recipient: Recipient
+    ) -> dict[str, str]:
+        """Message-ID, In-Reply-To and References that keep a ticket's mails in one thread, and the
+        recipient's own Reply-To address for this ticket (when reply by e-mail is configured)."""
+        domain = self.settings.reply_domain
+        if not domain:
+            return {}
+        root = replies.thread_root(domain, ticket_id)
+        headers = (
+            {"Message-ID": root}
+            if detail_type == "TicketCreated"
+            else {
+                "Message-ID": replies.message_id(domain, event_id, recipient.email),
+                "In-Reply-To": root,
+                "References": root,
+            }
+        )
+        if self.settings.reply_secret_arn:
+            key = replies.secret(self.settings.reply_secret_arn)
+            headers["Reply-To"] = replies.address(key, domain, ticket_id, recipient.email)
+        return headers
 
     def _cc_recipient(self, address: str) -> Recipient:
         user_id = self.store.user_id_for_email(address)
@@ -154,6 +195,7 @@ class InboxDelivery:
         reference_id: str,
         ticket: TicketData | None,
         link: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         mail = self.mailer.render(template, recipient.language, context, reference_id)
         if recipient.user_id:
@@ -162,7 +204,7 @@ class InboxDelivery:
                 message_of(
                     kind=kind,
                     subject=mail.subject,
-                    body=mail.text.split("\n--\n")[0].strip(),
+                    body=_inbox_body(mail.text),
                     created_at=iso(self.clock.now()),
                     ticket_id=ticket.ticket_id if ticket else None,
                     case_number=ticket.case_number if ticket else None,
@@ -183,6 +225,7 @@ class InboxDelivery:
                 template=template,
                 language=recipient.language,
                 reference_id=reference_id,
+                headers=headers,
             )
         except Exception:
             self.store.finish_delivery(event_id, recipient.email, "failed")

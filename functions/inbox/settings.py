@@ -20,6 +20,8 @@ class InboxSettings(FunctionSettings):
     broadcast_page_size: int = Field(default=50, ge=1, le=500)
     broadcast_cache_seconds: int = Field(default=30, ge=0, le=3600)
     broadcast_lookback_days: int = Field(default=30, ge=1, le=365)
+    reply_domain: str = Field(default="", description="Where answers to ticket mails go (SES receiving)")
+    reply_secret_arn: str = Field(default="", description="The secret that signs reply addresses")
 
 
 @cache

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
@@ -93,3 +94,7 @@ def sqs() -> SQSClient:
 
 def sns() -> SNSClient:
     return cast("SNSClient", client("sns"))
+
+
+def secretsmanager() -> SecretsManagerClient:
+    return cast("SecretsManagerClient", client("secretsmanager"))

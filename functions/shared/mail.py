@@ -13,6 +13,7 @@ need (Reply-To, References) travel as they are.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -88,13 +89,26 @@ class Mailer:
         )
 
     def send_rendered(
-        self, *, to: str, mail: RenderedMail, template: str, language: Language, reference_id: str
+        self,
+        *,
+        to: str,
+        mail: RenderedMail,
+        template: str,
+        language: Language,
+        reference_id: str,
+        headers: Mapping[str, str] | None = None,
     ) -> str:
+        """`headers` may set Message-ID, Reply-To, In-Reply-To, References (the ticket mails do)."""
+        extra = dict(headers or {})
         message = EmailMessage()
         message["Subject"] = mail.subject
         message["From"] = self._sender
         message["To"] = to
-        message["Message-ID"] = make_msgid(domain=self._sender.rpartition("@")[2])
+        message["Message-ID"] = extra.pop("Message-ID", None) or make_msgid(
+            domain=self._sender.rpartition("@")[2]
+        )
+        for name, value in extra.items():
+            message[name] = _LINE_BREAKS.sub(" ", value)
         message["X-Reference-ID"] = reference_id
         message.set_content(mail.text, charset="utf-8")
         message.add_alternative(mail.html, subtype="html", charset="utf-8")

@@ -96,5 +96,8 @@ class AttachmentLinks:
         )["Body"]
         return size, bytes(body.read())
 
+    def put(self, object_key: str, data: bytes, content_type: str) -> None:
+        self._s3.put_object(Bucket=self._bucket, Key=object_key, Body=data, ContentType=content_type)
+
     def delete(self, object_key: str) -> None:
         self._s3.delete_object(Bucket=self._bucket, Key=object_key)

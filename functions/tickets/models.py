@@ -136,6 +136,9 @@ class TimelineEntry(OutputModel):
     linked_ticket_id: str | None = None
     attachments: list[Attachment] = Field(default_factory=list)
     internal: bool = False
+    via: Literal["portal", "email"] = Field(
+        default="portal", description="Written in the portal or answered by e-mail"
+    )
 
 
 class TicketSummary(OutputModel):

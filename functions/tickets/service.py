@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from aws_lambda_powertools import Logger
 
+from shared import replies
 from shared.clock import Clock, iso
 from shared.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, RateLimited
 from shared.events import DomainEvent, EventPublisher, publish_after_commit
@@ -28,13 +29,43 @@ from shared.identity import Caller
 from shared.ids import new_id
 from shared.ratelimit import RateLimiter
 from tickets import models, rules
-from tickets.attachments import ALLOWED_TYPES, AttachmentLinks
+from tickets.attachments import ALLOWED_TYPES, HEAD_BYTES, AttachmentLinks, judge, safe_filename
+from tickets.inbound import InboundFile
 from tickets.request_types import SEED, RequestType, validate_fields
 from tickets.settings import TicketsSettings
 from tickets.store import AttachmentRecord, TicketRecord, TicketsStore, TicketView, TimelineRecord, owner_key
 
 Access = Literal["agent", "requester", "member", "cc"]
 AgentCheck = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class Author:
+    user_id: str | None
+    full_name: str
+    is_agent: bool
+    via: Literal["portal", "email"] = "portal"
+
+
+@dataclass(frozen=True)
+class EmailReply:
+    """An inbound mail the handler has already checked (verdicts, machines, own addresses)."""
+
+    mail_id: str
+    token: replies.ReplyToken
+    key: bytes
+    sender: str
+    text: str
+    files: list[InboundFile]
+
+
+@dataclass(frozen=True)
+class EmailOutcome:
+    result: Literal["commented", "follow_up", "duplicate", "refused"]
+    reason: str | None = None
+    ticket_id: str | None = None
+    entry_id: str | None = None
+    rejected_files: int = 0
 
 
 @dataclass(frozen=True)
@@ -258,11 +289,17 @@ class TicketsService:
         return to_ticket(created, agent=False)
 
     def _create(
-        self, *, uploads: list[AttachmentRecord], follow_up_of: str | None = None, **values: Any
+        self,
+        *,
+        uploads: list[AttachmentRecord],
+        follow_up_of: str | None = None,
+        ticket_id: str | None = None,
+        extra: list[Any] | None = None,
+        **values: Any,
     ) -> TicketView:
-        ticket_id = new_id()
+        ticket_id = ticket_id or new_id()
         now = self._now()
-        extra: list[Any] = []
+        extra = list(extra or [])
         for upload in uploads:
             extra.extend(self.store.attach(ticket_id, upload))
         entries = []
@@ -374,30 +411,46 @@ class TicketsService:
             raise Conflict("ticket.closed_use_follow_up", ticket_id=ticket_id)
         author = profile or self._profile(caller.user_id)
         uploads = self._uploads(caller.user_id, request.attachment_ids)
+        extra: list[Any] = []
+        for upload in uploads:
+            extra.extend(self.store.attach(ticket_id, upload))
+        entry = self._comment(
+            ticket,
+            Author(caller.user_id, author.full_name, access == "agent"),
+            request.body,
+            [u.attachment_id for u in uploads],
+            extra,
+        )
+        return to_entry(entry, {u.attachment_id: u for u in uploads})
+
+    def _comment(
+        self, ticket: TicketRecord, author: Author, body: str, attachment_ids: list[str], extra: list[Any]
+    ) -> TimelineRecord:
+        """Adds a reply to an open ticket (with what `extra` adds, in one transaction); a customer's
+        reply moves a waiting ticket back to in progress. Publishes after the commit."""
         now = self._now()
         entry = TimelineRecord(
             entry_id=new_id(),
             kind="reply",
             at=now,
-            author_id=caller.user_id,
+            author_id=author.user_id,
             author_name=author.full_name,
-            author_is_agent=access == "agent",
-            body=request.body,
-            attachment_ids=[u.attachment_id for u in uploads],
+            author_is_agent=author.is_agent,
+            body=body,
+            attachment_ids=attachment_ids,
+            via=author.via,
         )
-        extra: list[Any] = [self.store.entry(ticket_id, entry)]
-        for upload in uploads:
-            extra.extend(self.store.attach(ticket_id, upload))
-        new_status = ticket.status if access == "agent" else rules.after_customer_reply(ticket.status)
+        extra = [self.store.entry(ticket.ticket_id, entry), *extra]
+        new_status = ticket.status if author.is_agent else rules.after_customer_reply(ticket.status)
         if new_status != ticket.status:
             extra.append(
                 self.store.entry(
-                    ticket_id,
+                    ticket.ticket_id,
                     TimelineRecord(
                         new_id(),
                         "status",
                         now,
-                        author_id=caller.user_id,
+                        author_id=author.user_id,
                         author_name=author.full_name,
                         from_status=ticket.status,
                         to_status=new_status,
@@ -410,7 +463,7 @@ class TicketsService:
             reply_count=ticket.reply_count + 1,
             interaction_count=ticket.interaction_count + (2 if new_status != ticket.status else 1),
             last_comment_at=now,
-            last_comment_by_id=caller.user_id,
+            last_comment_by_id=author.user_id,
             last_comment_by_name=author.full_name,
         )
         self.store.save(updated, ticket.version, extra)
@@ -419,18 +472,163 @@ class TicketsService:
                 "TicketCommented",
                 updated,
                 comment_id=entry.entry_id,
-                body=request.body,
+                body=body,
                 author={
-                    "user_id": caller.user_id,
+                    "user_id": author.user_id,
                     "full_name": author.full_name,
-                    "is_agent": access == "agent",
+                    "is_agent": author.is_agent,
+                    "via": author.via,
                 },
             )
         ]
         if new_status != ticket.status:
             events.append(self._event("TicketStatusChanged", updated, from_status=ticket.status))
         self._publish(*events)
-        return to_entry(entry, {u.attachment_id: u for u in uploads})
+        return entry
+
+    # --- replies by e-mail -------------------------------------------------------------------
+
+    def reply_by_email(self, mail: EmailReply, attempts: int = 3) -> EmailOutcome:
+        """An answer to a ticket mail: the token must be this ticket's and this participant's, and the
+        sender that participant. An open ticket gets the text as the participant's reply, a closed one
+        a linked follow-up. Never adds a participant; a repeated delivery of the same mail changes
+        nothing. Refusals are outcomes (logged by the caller), not errors: nobody is answered."""
+        ticket = self.store.get_ticket(mail.token.ticket_id)
+        participants = [ticket.requester_email, *ticket.cc] if ticket else []
+        participant = next(
+            (p for p in participants if replies.is_participants(mail.key, mail.token, p)), None
+        )
+        if ticket is None or participant is None:
+            return EmailOutcome("refused", "unknown_token")
+        if mail.sender.casefold() != participant.casefold():
+            return EmailOutcome("refused", "sender_not_participant", ticket.ticket_id)
+        if not mail.text and not mail.files:
+            return EmailOutcome("refused", "empty", ticket.ticket_id)
+        author = self._mail_author(ticket, participant)
+        for attempt in range(attempts):
+            target = ticket.ticket_id if ticket.status != "closed" else new_id()
+            attachments, rejected = self._mail_attachments(target, author, mail.files)
+            guard = self.store.inbound_guard(mail.mail_id, target, self._expiry(days=30))
+            try:
+                if ticket.status == "closed":
+                    follow_up = self._follow_up_by_email(
+                        ticket, target, author, participant, mail.text, attachments, guard
+                    )
+                    return EmailOutcome("follow_up", None, follow_up, rejected_files=rejected)
+                entry = self._comment(
+                    ticket,
+                    author,
+                    mail.text,
+                    [a.attachment_id for a in attachments],
+                    [guard, *(self.store.attach_new(target, a) for a in attachments)],
+                )
+                return EmailOutcome("commented", None, ticket.ticket_id, entry.entry_id, rejected)
+            except Conflict:
+                self._drop(attachments)
+                if self.store.inbound_seen(mail.mail_id):
+                    return EmailOutcome("duplicate", None, ticket.ticket_id)
+                reloaded = self.store.get_ticket(ticket.ticket_id)
+                if reloaded is None or attempt == attempts - 1:
+                    raise
+                ticket = reloaded
+        raise AssertionError("unreachable")
+
+    def _expiry(self, days: int) -> int:
+        return int((self.clock.now() + timedelta(days=days)).timestamp())
+
+    def _mail_author(self, ticket: TicketRecord, participant: str) -> Author:
+        if participant.casefold() == ticket.requester_email.casefold():
+            return Author(ticket.requester_id, ticket.requester_name, False, "email")
+        user_id = self.store.user_id_for_email(participant)
+        values = self.store.profile(user_id) if user_id else None
+        if user_id and values:
+            return Author(user_id, str(values["full_name"]), False, "email")
+        return Author(None, participant, False, "email")
+
+    def _mail_attachments(
+        self, ticket_id: str, author: Author, files: list[InboundFile]
+    ) -> tuple[list[AttachmentRecord], int]:
+        """Files that pass the attachment rules (type by content, size), stored under the ticket;
+        the others are dropped and counted."""
+        kept = []
+        for file in files:
+            verdict = judge(
+                file.data[:HEAD_BYTES], len(file.data), file.content_type, self.settings.max_attachment_bytes
+            )
+            if not verdict.clean:
+                continue
+            attachment_id = new_id()
+            object_key = f"tickets/mail/{ticket_id}/{attachment_id}"
+            self.links.put(object_key, file.data, file.content_type)
+            kept.append(
+                AttachmentRecord(
+                    attachment_id=attachment_id,
+                    owner_id=author.user_id or "email",
+                    filename=safe_filename(file.filename),
+                    content_type=file.content_type,
+                    size=len(file.data),
+                    state="clean",
+                    created_at=self._now(),
+                    object_key=object_key,
+                    ticket_id=ticket_id,
+                )
+            )
+        return kept, len(files) - len(kept)
+
+    def _drop(self, attachments: list[AttachmentRecord]) -> None:
+        for attachment in attachments:
+            with contextlib.suppress(Exception):
+                self.links.delete(attachment.object_key)
+
+    def _follow_up_by_email(
+        self,
+        original: TicketRecord,
+        ticket_id: str,
+        author: Author,
+        participant: str,
+        body: str,
+        attachments: list[AttachmentRecord],
+        guard: Any,
+    ) -> str:
+        """A closed ticket takes no reply: the mail opens a follow-up with the same participants."""
+        requester = (
+            author.user_id == original.requester_id
+            and participant.casefold() == original.requester_email.casefold()
+        )
+        profile = None if requester or author.user_id is None else self.store.profile(author.user_id)
+        created = self._create(
+            request_type=original.request_type,
+            subject=f"Folgefrage zu {original.case_number}: {original.subject}"[:200],
+            description=body,
+            fields=dict(original.fields),
+            requester_id=author.user_id,
+            requester_name=author.full_name,
+            requester_email=participant,
+            requester_language=original.requester_language
+            if requester
+            else str((profile or {}).get("language", "de")),
+            organisation_id=original.organisation_id if requester else (profile or {}).get("organisation_id"),
+            company=original.company,
+            customer_number=original.customer_number,
+            cc=sorted({*original.cc, original.requester_email} - {participant}),
+            uploads=[],
+            follow_up_of=original.ticket_id,
+            ticket_id=ticket_id,
+            extra=[guard, *(self.store.attach_new(ticket_id, a) for a in attachments)],
+        )
+        linked = dataclasses.replace(
+            original,
+            follow_ups=[*original.follow_ups, created.ticket.ticket_id],
+            version=original.version + 1,
+        )
+        back_link = TimelineRecord(
+            new_id(), "follow_up", self._now(), linked_ticket_id=created.ticket.ticket_id
+        )
+        with contextlib.suppress(
+            Conflict
+        ):  # the follow-up exists; a concurrent change only misses the back link
+            self.store.save(linked, original.version, [self.store.entry(original.ticket_id, back_link)])
+        return created.ticket.ticket_id
 
     def note(self, caller: Caller, ticket_id: str, request: models.NoteCreate) -> models.TimelineEntry:
         caller.require_agent()
@@ -716,6 +914,7 @@ def to_entry(entry: TimelineRecord, attachments: dict[str, AttachmentRecord]) ->
         linked_ticket_id=entry.linked_ticket_id,
         attachments=[to_attachment(attachments[a]) for a in entry.attachment_ids if a in attachments],
         internal=entry.internal,
+        via=entry.via,
     )
 
 

@@ -21,6 +21,11 @@ class TicketsSettings(FunctionSettings):
     requests_per_source_per_hour: int = Field(default=30, ge=1)
     submissions_per_address_per_hour: int = Field(default=5, ge=1)
     page_size: int = Field(default=25, ge=1, le=100)
+    inbound_mail_bucket: str = Field(default="", description="Where SES stores received mails")
+    inbound_mail_prefix: str = Field(default="inbound/")
+    reply_domain: str = Field(default="", description="The domain of the reply addresses (SES receiving)")
+    reply_secret_arn: str = Field(default="", description="The secret that signs reply addresses")
+    sender_address: str = Field(default="support@example.com", description="Our own sender (never a reply)")
 
 
 @cache

@@ -91,6 +91,7 @@ class TimelineRecord:
     linked_ticket_id: str | None = None
     attachment_ids: list[str] = field(default_factory=list)
     internal: bool = False
+    via: Literal["portal", "email"] = "portal"
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,43 @@ class TicketsStore:
 
     def profile(self, user_id: str) -> dict[str, Any] | None:
         return directory.profile(self._db, self._accounts_table, user_id)
+
+    def user_id_for_email(self, email: str) -> str | None:
+        return directory.user_id_for_email(self._db, self._accounts_table, email)
+
+    # --- inbound e-mail ----------------------------------------------------------------------
+
+    def inbound_guard(self, mail_id: str, ticket_id: str, expires_epoch: int) -> Any:
+        """A transaction part that fails when this mail was handled before (SES or Lambda retried)."""
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": {
+                    **key(f"INBOUND#{mail_id}", "MAIL"),
+                    **to_item({"ticket_id": ticket_id, "expires_at": expires_epoch}),
+                },
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        }
+
+    def inbound_seen(self, mail_id: str) -> bool:
+        item = self._db.get_item(
+            TableName=self._table, Key=key(f"INBOUND#{mail_id}", "MAIL"), ConsistentRead=True
+        ).get("Item")
+        return item is not None
+
+    def attach_new(self, ticket_id: str, attachment: AttachmentRecord) -> Any:
+        """A transaction part that adds an attachment which never was an upload (from an e-mail)."""
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": {
+                    **key(f"TICKET#{ticket_id}", f"ATTACHMENT#{attachment.attachment_id}"),
+                    **to_item(dataclasses.asdict(attachment)),
+                },
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        }
 
     # --- tickets ---------------------------------------------------------------------------
 

@@ -229,7 +229,8 @@ class LocalHttpApi:
                 body = self.rfile.read(length) if length else b""
                 for prefix, extra in api.extras.items():
                     if parts.path == prefix or (prefix.endswith("/") and parts.path.startswith(prefix)):
-                        status, content_type, payload = extra(self.command, parts.path, body)
+                        # local endpoints get the path with its query string
+                        status, content_type, payload = extra(self.command, self.path, body)
                         self._send(status, payload, content_type=content_type)
                         return
                 matches = [(r, r.pattern.match(parts.path)) for r in api.routes]
@@ -280,7 +281,7 @@ def static_files(directory: Path, prefix: str) -> Any:
     types = {".js": "text/javascript", ".css": "text/css", ".html": "text/html", ".png": "image/png"}
 
     def serve(method: str, path: str, body: bytes) -> tuple[int, str, bytes]:
-        name = path[len(prefix) :] or "index.html"
+        name = urlsplit(path).path[len(prefix) :] or "index.html"
         target = (directory / name).resolve()
         if directory.resolve() not in target.parents or not target.is_file():
             return 404, "application/json", b'{"message":"Not Found"}'

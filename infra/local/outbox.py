@@ -28,6 +28,10 @@ def _mail(message_id: str, raw: str) -> dict[str, Any]:
         "subject": str(parsed["Subject"]).strip(),  # a folded header may start with its fold
         "reference_id": str(parsed["X-Reference-ID"] or ""),
         "language": str(parsed["Content-Language"] or ""),
+        "message_id": str(parsed["Message-ID"] or ""),
+        "reply_to": str(parsed["Reply-To"] or ""),
+        "in_reply_to": str(parsed["In-Reply-To"] or ""),
+        "references": str(parsed["References"] or ""),
         "text": text,
         "html": html,
         "links": sorted(set(_LINK.findall(text))),

@@ -1,11 +1,12 @@
 """Creates, on DynamoDB Local and moto's server, every resource template.yaml declares that the local
-stack needs: tables, the event bus, queues, rules, buckets, the user pool with its client and groups,
-and the SES sender identity. Physical names and attributes are recorded on the Resolver.
+stack needs: tables, the event bus, queues, rules, buckets, secrets, the user pool with its client
+and groups, and the SES sender identity. Physical names and attributes are recorded on the Resolver.
 """
 
 from __future__ import annotations
 
 import json
+import secrets as secrets_module
 from typing import Any
 
 import boto3
@@ -133,6 +134,17 @@ def user_pools(resolver: Resolver, cognito: Any) -> None:
         resolver.physical_ids[logical] = props["GroupName"]
 
 
+def secrets(resolver: Resolver, secretsmanager: Any) -> None:
+    """Secrets with a generated value (GenerateSecretString), as CloudFormation would make them."""
+    for logical, resource in resolver.resources("AWS::SecretsManager::Secret").items():
+        props = resolver.resolve(resource["Properties"])
+        length = int(props.get("GenerateSecretString", {}).get("PasswordLength", 32))
+        value = props.get("SecretString") or secrets_module.token_urlsafe(length)[:length]
+        arn = secretsmanager.create_secret(Name=props["Name"], SecretString=value)["ARN"]
+        resolver.physical_ids[logical] = arn
+        resolver.attributes[logical] = {"Id": arn}
+
+
 def sender_identity(resolver: Resolver, sesv2: Any) -> None:
     """The template leaves the SES identity to the account (it needs DNS); locally it is verified here."""
     sender = resolver.parameter("SenderAddress")
@@ -147,6 +159,7 @@ def everything(resolver: Resolver, dynamodb_endpoint: str, moto_endpoint: str) -
     buckets(resolver, client("s3", moto_endpoint, region))
     queues(resolver, client("sqs", moto_endpoint, region))
     rules(resolver, client("events", moto_endpoint, region))
+    secrets(resolver, client("secretsmanager", moto_endpoint, region))
     user_pools(resolver, client("cognito-idp", moto_endpoint, region))
     sender_identity(resolver, client("sesv2", moto_endpoint, region))
     for logical in resolver.resources("AWS::Serverless::Function"):

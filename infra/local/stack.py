@@ -12,6 +12,7 @@ from infra import openapi
 from infra.local import outbox, provision
 from infra.local.delivery import EventDelivery
 from infra.local.http_api import LocalHttpApi, json_response, routes_from_template, static_files
+from infra.local.inbound_mail import InboundMail
 from infra.local.lambda_runtime import FunctionProcess
 from infra.local.services import DynamoDBLocal, MotoServer, free_port
 from infra.local.template import Resolver, load
@@ -83,6 +84,9 @@ class LocalStack:
             "/docs": lambda m, p, b: (200, "text/html", SWAGGER_HTML.encode()),
             "/_local/outbox": self._outbox,
             "/_local/config": lambda m, p, b: json_response(self.config()),
+            "/_local/inbound-email": InboundMail(
+                self.resolver, provision.client("s3", self.moto.endpoint, REGION), self.functions
+            ),
         }
         if swagger is not None:
             extras["/docs/"] = static_files(swagger, "/docs/")

@@ -39,8 +39,6 @@ class AccountsDriver:
         self.aws = aws
 
     @staticmethod
-    @staticmethod
-    @staticmethod
     def inject(service: str, client: Any) -> None:
         """Replaces one AWS client of the functions (e.g. with a failing wrapper)."""
         from accounts import dependencies as accounts_dependencies

@@ -1,0 +1,76 @@
+"""Reply-by-e-mail addresses and mail threading, shared by the mails going out (inbox) and the mails
+coming in (tickets).
+
+A ticket mail's Reply-To is `reply+<ticket id>.<mac>@<reply domain>`: the mac is an HMAC-SHA256 under a
+secret (Secrets Manager) over the ticket id and the one recipient's address, so a token names exactly
+one ticket and one participant, cannot be guessed or moved to another ticket, and stops working when
+the participant leaves the ticket (CC removed) or the secret is rotated (every token at once).
+
+Threading: the first mail about a ticket has the Message-ID `<ticket-<id>@<reply domain>>`; every later
+one a Message-ID of its own, stable for its event and recipient (a retried send repeats it), with
+In-Reply-To and References pointing at the first, so mail programs keep a ticket in one thread.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+
+from shared import aws
+
+PREFIX = "reply+"
+MAC_CHARS = 26  # 130 bits
+_TOKEN = re.compile(r"^reply\+([0-9a-hjkmnp-tv-z]{26})\.([a-z2-7]{26})$")
+_secrets: dict[str, bytes] = {}
+
+
+@dataclass(frozen=True)
+class ReplyToken:
+    ticket_id: str
+    mac: str
+
+
+def secret(secret_arn: str) -> bytes:
+    """The signing secret, read from Secrets Manager once per process."""
+    if secret_arn not in _secrets:
+        value = aws.secretsmanager().get_secret_value(SecretId=secret_arn)["SecretString"]
+        _secrets[secret_arn] = value.encode()
+    return _secrets[secret_arn]
+
+
+def forget_secrets() -> None:
+    _secrets.clear()
+
+
+def mac(key: bytes, ticket_id: str, participant: str) -> str:
+    digest = hmac.new(key, f"{ticket_id.upper()}\n{participant.casefold()}".encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest).decode().lower()[:MAC_CHARS]
+
+
+def address(key: bytes, domain: str, ticket_id: str, participant: str) -> str:
+    return f"{PREFIX}{ticket_id.lower()}.{mac(key, ticket_id, participant)}@{domain}"
+
+
+def parse(recipient: str, domain: str) -> ReplyToken | None:
+    """The token of one of our reply addresses; None for any other address."""
+    local, _, host = recipient.strip().lower().rpartition("@")
+    if host != domain.lower():
+        return None
+    found = _TOKEN.match(local)
+    return ReplyToken(found.group(1).upper(), found.group(2)) if found else None
+
+
+def is_participants(key: bytes, token: ReplyToken, participant: str) -> bool:
+    return hmac.compare_digest(mac(key, token.ticket_id, participant), token.mac)
+
+
+def thread_root(domain: str, ticket_id: str) -> str:
+    return f"<ticket-{ticket_id.lower()}@{domain}>"
+
+
+def message_id(domain: str, event_id: str, recipient: str) -> str:
+    tag = hashlib.sha256(recipient.casefold().encode()).hexdigest()[:12]
+    return f"<{event_id.lower()}.{tag}@{domain}>"

@@ -1,0 +1,100 @@
+"""SES receipt-rule handler: an answer to a ticket mail becomes a reply on that ticket (or a follow-up
+of a closed one). SES has stored the raw message in S3 and passes its verdicts; this handler
+
+1. requires SPF, DKIM and DMARC to pass and the spam and virus scans not to fail,
+2. takes the reply token from the envelope recipients (never from To/Cc headers, which anyone can
+   write) and requires exactly one,
+3. ignores mail from machines (auto-replies, bounces, lists) and from our own addresses (no loops),
+   and refuses a mail addressed to anyone else besides us (a Cc trying to bring people in: an
+   e-mail never adds participants, and a reply the Cc'd person cannot follow is better not taken),
+4. lets the tickets service resolve the token to ticket and participant and require the sender to be
+   that participant.
+
+A refused mail changes nothing and is answered by nobody (no backscatter); the log says why, with SES's
+message id and no personal data. Errors (throttling, timeouts) raise, so Lambda retries the
+asynchronous invocation and finally parks the event in the dead-letter queue; a retried mail that
+was handled before is recognised and changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared import aws, i18n, replies
+from shared.log import get_logger
+from tickets import dependencies, inbound
+from tickets.messages import MESSAGES
+from tickets.service import EmailOutcome, EmailReply, TicketsService
+from tickets.settings import TicketsSettings, get_settings
+
+logger = get_logger("tickets-mail")
+i18n.register(MESSAGES)
+VERDICTS_REQUIRED = ("spf", "dkim", "dmarc")
+VERDICTS_NOT_FAILED = ("spam", "virus")
+
+
+def _refused(reason: str) -> EmailOutcome:
+    return EmailOutcome("refused", reason)
+
+
+def receive(
+    record: dict[str, Any], settings: TicketsSettings, service: TicketsService, s3: Any
+) -> EmailOutcome:
+    ses = record.get("ses", {})
+    mail, receipt = ses.get("mail", {}), ses.get("receipt", {})
+    failed = [
+        name for name in VERDICTS_REQUIRED if receipt.get(f"{name}Verdict", {}).get("status") != "PASS"
+    ] + [name for name in VERDICTS_NOT_FAILED if receipt.get(f"{name}Verdict", {}).get("status") == "FAIL"]
+    if failed:
+        return _refused("verdict_" + "_".join(failed))
+    tokens = {
+        token
+        for recipient in receipt.get("recipients", [])
+        if (token := replies.parse(str(recipient), settings.reply_domain)) is not None
+    }
+    if len(tokens) != 1:
+        return _refused("no_token" if not tokens else "several_tokens")
+    mail_id = str(mail["messageId"])
+    raw = s3.get_object(Bucket=settings.inbound_mail_bucket, Key=f"{settings.inbound_mail_prefix}{mail_id}")
+    parsed = inbound.parse(raw["Body"].read(), envelope_sender=mail.get("source"))
+    if parsed.automatic:
+        return _refused(f"automatic_{parsed.automatic}")
+    if parsed.sender is None:
+        return _refused("sender_missing")
+    own = {settings.reply_domain.lower(), settings.sender_address.rpartition("@")[2].lower()}
+    if parsed.sender.rpartition("@")[2] in own:
+        return _refused("own_address")
+    if any(a != parsed.sender and a.rpartition("@")[2] not in own for a in parsed.recipients):
+        return _refused("foreign_recipients")  # an e-mail never adds participants
+    return service.reply_by_email(
+        EmailReply(
+            mail_id=mail_id,
+            token=tokens.pop(),
+            key=replies.secret(settings.reply_secret_arn),
+            sender=parsed.sender,
+            text=parsed.text,
+            files=parsed.files,
+        )
+    )
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    settings = get_settings()
+    results = []
+    for record in event.get("Records", []):
+        outcome = receive(record, settings, dependencies.service(), aws.s3())
+        logger.info(
+            "inbound mail",
+            extra={
+                "mail_id": record.get("ses", {}).get("mail", {}).get("messageId"),
+                "result": outcome.result,
+                "reason": outcome.reason,
+                "ticket_id": outcome.ticket_id,
+                "rejected_files": outcome.rejected_files,
+            },
+        )
+        results.append({"result": outcome.result, "reason": outcome.reason, "ticket_id": outcome.ticket_id})
+    return {"results": results}
