@@ -132,7 +132,9 @@ def test_a_cc_recipient_gets_a_reply_address_of_their_own(
     case = answered(accounts, events, people, cc=[cc])
     theirs = accounts.mails_to(cc)[-1]["reply_to"]
     assert theirs and theirs != case["mail"]["reply_to"]
-    assert replies.parse(theirs, REPLY_DOMAIN) == replies.ReplyToken(case["ticket"]["id"], theirs.partition("@")[0].rpartition(".")[2])
+    assert replies.parse(theirs, REPLY_DOMAIN) == replies.ReplyToken(
+        case["ticket"]["id"], theirs.partition("@")[0].rpartition(".")[2]
+    )
 
 
 # --- coming in -------------------------------------------------------------------------------
