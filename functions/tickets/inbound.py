@@ -160,7 +160,14 @@ class _TextOfHtml(HTMLParser):
         if tag in ("blockquote", "style", "script", "head") or classes & _QUOTE_CLASSES:
             self._skip.append(tag)
             return
-        if tag in _BLOCKS:
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag in _BLOCKS:
+            self._break()
+
+    def _break(self) -> None:
+        """A line break unless the text already ends in one (nested blocks make one break)."""
+        if self.parts and not self.parts[-1].endswith("\n"):
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
@@ -171,7 +178,9 @@ class _TextOfHtml(HTMLParser):
                 self._skip.pop()
             return
         if tag in _BLOCKS:
-            self.parts.append("\n")
+            self._break()
+            if tag == "p":
+                self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
         if not self._stopped and not self._skip:

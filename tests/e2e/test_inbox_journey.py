@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import boto3
+import requests
 
 from infra.local.demo import ADMIN, AGENT, MEMBER, PortalClient
 from tests.e2e.conftest import RunningStack
@@ -153,3 +154,67 @@ def test_an_invoice_on_the_local_bus_reaches_the_admin(stack: RunningStack) -> N
     invoices = eventually(lambda: client.call("GET", "/inbox?kind=invoice", admin).json()["items"])
     assert number in invoices[0]["subject"]
     assert eventually(lambda: [m for m in mails(client, ADMIN.email) if number in m["subject"]])
+
+
+def test_the_customer_answers_the_agents_mail_and_the_answer_lands_on_the_ticket(stack: RunningStack) -> None:
+    """Agent replies → the inbox mails the customer (Reply-To token, thread headers) → the customer
+    answers that mail from their mail program → SES (the local stand-in) → the ticket."""
+    from email.message import EmailMessage
+
+    client = PortalClient(stack.url)
+    member = client.sign_in(MEMBER)["access_token"]
+    agent = client.sign_in(AGENT)["access_token"]
+    ticket = client.call(
+        "POST",
+        "/tickets",
+        member,
+        json={
+            "request_type": "bug_report",
+            "subject": "Erinnerungs-SMS fehlt",
+            "description": "Patienten bekommen keine Erinnerung mehr.",
+            "fields": {"module": "Benachrichtigungen"},
+        },
+    ).json()
+    client.call(
+        "POST", f"/tickets/{ticket['id']}/replies", agent, json={"body": "Welche Rufnummer nutzen Sie?"}
+    )
+    [mail] = eventually(
+        lambda: [
+            m
+            for m in mails(client, MEMBER.email)
+            if m["subject"].startswith(f"[{ticket['case_number']}] Neue Antwort")
+        ]
+    )
+    assert mail["reply_to"].startswith("reply+") and mail["in_reply_to"]
+
+    answer = EmailMessage()
+    answer["From"] = f"{MEMBER.full_name} <{MEMBER.email}>"
+    answer["To"] = mail["reply_to"]
+    answer["Subject"] = f"AW: {mail['subject']}"
+    answer["In-Reply-To"] = mail["message_id"]
+    answer["References"] = mail["message_id"]
+    quoted = "\n".join(f"> {line}" for line in mail["text"].splitlines())
+    answer.set_content(
+        "Die 0171 2345678, seit letzter Woche.\n\n"
+        f"Am Mo., 23. Nov. 2026 um 10:15 Uhr schrieb Support <{mail['from']}>:\n\n{quoted}\n"
+    )
+    received = requests.post(f"{stack.url}/_local/inbound-email", data=answer.as_bytes(), timeout=30)
+    assert received.status_code == 202, received.text
+    assert received.json()["results"][0]["result"] == "commented"
+
+    for token in (agent, member):
+        shown = client.call("GET", f"/tickets/{ticket['id']}", token).json()
+        last = shown["timeline"][-1]
+        assert (last["body"], last["via"]) == ("Die 0171 2345678, seit letzter Woche.", "email")
+        assert last["author"]["full_name"] == MEMBER.full_name
+
+    forged = EmailMessage()
+    forged["From"] = "Jemand <jemand@boese.example>"
+    forged["To"] = mail["reply_to"]
+    forged["Subject"] = "AW: gefälscht"
+    forged.set_content("Bitte Passwort zurücksetzen.")
+    refused = requests.post(f"{stack.url}/_local/inbound-email", data=forged.as_bytes(), timeout=30)
+    assert refused.json()["results"][0]["reason"] == "sender_not_participant"
+    assert len(client.call("GET", f"/tickets/{ticket['id']}", agent).json()["timeline"]) == len(
+        shown["timeline"]
+    )
