@@ -41,7 +41,8 @@ HANDLERS = {
     "tickets": ("tickets.handler", ["dynamodb", "s3", "events", "cognito-idp"]),
     "attachment-scan": ("tickets.scan_handler", ["dynamodb", "s3"]),
     "inbox": ("inbox.handler", ["dynamodb", "sqs"]),
-    "inbox-consumer": ("inbox.consumer", ["dynamodb", "sesv2"]),
+    "tickets-mail": ("tickets.mail_handler", ["dynamodb", "s3", "events", "secretsmanager"]),
+    "inbox-consumer": ("inbox.consumer", ["dynamodb", "sesv2", "secretsmanager"]),
     "notifications": ("notifications.handler", ["dynamodb"]),
     "notifications-consumer": ("notifications.consumer", ["dynamodb", "sesv2", "sns"]),
 }

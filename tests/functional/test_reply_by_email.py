@@ -366,3 +366,22 @@ def test_a_failing_database_raises_so_lambda_retries_and_the_retry_lands_once(
     accounts.inject("dynamodb", real)
     assert mailbox.receive(raw, [case["mail"]["reply_to"]], message_id="ses-retried")["result"] == "commented"
     assert len(replies_of(accounts, case)) == 2
+
+
+def test_an_answer_costs_four_aws_calls_once_the_secret_is_cached(
+    accounts: AccountsDriver, events: Events, people: dict[str, Any], mailbox: Mailbox
+) -> None:
+    """Raw mail from S3, the ticket, one transaction (reply, guard, status), the event; the secret is
+    read once per container. A file adds its PutObject; a CC participant a look-up of their account."""
+    from tests.support.aws_calls import count_aws_calls
+
+    case = answered(accounts, events, people)
+    mailbox.receive(reply_mail(case), [case["mail"]["reply_to"]])
+    with count_aws_calls() as calls:
+        mailbox.receive(reply_mail(case, "apple_en.eml"), [case["mail"]["reply_to"]])
+    assert dict(calls) == {
+        "s3:GetObject": 1,
+        "dynamodb:GetItem": 1,
+        "dynamodb:TransactWriteItems": 1,
+        "events:PutEvents": 1,
+    }
