@@ -121,6 +121,7 @@ def test_ticket_mails_carry_a_reply_address_per_recipient_thread_headers_and_the
     assert confirmation["reply_to"] == mail["reply_to"]  # one address per ticket and recipient
     marker = "##- Bitte schreiben Sie Ihre Antwort oberhalb dieser Zeile -##"
     assert mail["text"].startswith(marker) and marker in mail["html"]
+    assert "Sie können einfach auf diese E-Mail antworten" in mail["text"]
     inbox = accounts.call("GET", "/inbox", token=case["customer"].access_token).body
     assert all("##-" not in item["body"] for item in inbox["items"])
 
