@@ -616,18 +616,7 @@ class TicketsService:
             ticket_id=ticket_id,
             extra=[guard, *(self.store.attach_new(ticket_id, a) for a in attachments)],
         )
-        linked = dataclasses.replace(
-            original,
-            follow_ups=[*original.follow_ups, created.ticket.ticket_id],
-            version=original.version + 1,
-        )
-        back_link = TimelineRecord(
-            new_id(), "follow_up", self._now(), linked_ticket_id=created.ticket.ticket_id
-        )
-        with contextlib.suppress(
-            Conflict
-        ):  # the follow-up exists; a concurrent change only misses the back link
-            self.store.save(linked, original.version, [self.store.entry(original.ticket_id, back_link)])
+        self._link_follow_up(original, created.ticket.ticket_id)
         return created.ticket.ticket_id
 
     def note(self, caller: Caller, ticket_id: str, request: models.NoteCreate) -> models.TimelineEntry:
@@ -811,16 +800,28 @@ class TicketsService:
             uploads=[],
             follow_up_of=original.ticket_id,
         )
-        linked = dataclasses.replace(
-            original,
-            follow_ups=[*original.follow_ups, created.ticket.ticket_id],
-            version=original.version + 1,
-        )
-        back_link = TimelineRecord(
-            new_id(), "follow_up", self._now(), linked_ticket_id=created.ticket.ticket_id
-        )
-        self.store.save(linked, original.version, [self.store.entry(original.ticket_id, back_link)])
+        self._link_follow_up(original, created.ticket.ticket_id)
         return to_ticket(created, agent=False)
+
+    def _link_follow_up(self, original: TicketRecord, follow_up_id: str, attempts: int = 3) -> None:
+        """Records the follow-up on the original ticket. The follow-up exists already, so a concurrent
+        change of the original is not the caller's conflict: read it again and link once more."""
+        for _ in range(attempts):
+            linked = dataclasses.replace(
+                original, follow_ups=[*original.follow_ups, follow_up_id], version=original.version + 1
+            )
+            back_link = TimelineRecord(new_id(), "follow_up", self._now(), linked_ticket_id=follow_up_id)
+            try:
+                self.store.save(linked, original.version, [self.store.entry(original.ticket_id, back_link)])
+                return
+            except Conflict:
+                reloaded = self.store.get_ticket(original.ticket_id)
+                if reloaded is None:
+                    break
+                original = reloaded
+        self.logger.warning(
+            "follow-up not linked back", extra={"ticket_id": original.ticket_id, "follow_up_id": follow_up_id}
+        )
 
     # --- attachments -----------------------------------------------------------------------
 

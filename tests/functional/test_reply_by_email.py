@@ -386,3 +386,32 @@ def test_an_answer_costs_four_aws_calls_once_the_secret_is_cached(
         "dynamodb:TransactWriteItems": 1,
         "events:PutEvents": 1,
     }
+
+
+def test_a_concurrent_change_of_the_closed_ticket_still_gets_the_follow_up_linked(
+    accounts: AccountsDriver,
+    events: Events,
+    people: dict[str, Any],
+    mailbox: Mailbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from shared.errors import Conflict
+    from tickets import dependencies
+
+    case = answered(accounts, events, people)
+    ticket_id = case["ticket"]["id"]
+    accounts.call("POST", f"/tickets/{ticket_id}/close", token=case["customer"].access_token)
+    store = dependencies.service().store
+    real_save, failed = store.save, []
+
+    def save_losing_once(ticket: Any, expected_version: int, extra: Any = None) -> None:
+        if ticket.ticket_id == ticket_id and not failed:
+            failed.append(ticket_id)  # as if an agent changed the original at this moment
+            raise Conflict("request.conflict_retry")
+        real_save(ticket, expected_version, extra)
+
+    monkeypatch.setattr(store, "save", save_losing_once)
+    result = mailbox.receive(reply_mail(case), [case["mail"]["reply_to"]])
+    assert failed and result["result"] == "follow_up"
+    original = accounts.call("GET", f"/tickets/{ticket_id}", token=case["customer"].access_token).body
+    assert original["follow_ups"] == [result["ticket_id"]]
