@@ -30,23 +30,28 @@ def mails(client: PortalClient, address: str) -> list[dict[str, Any]]:
     return [m for m in client.outbox()["mails"] if m["to"] == address]
 
 
-def test_an_agent_reply_reaches_the_customers_inbox_and_mail(stack: RunningStack) -> None:
+def answered_ticket(
+    stack: RunningStack, submission: dict[str, Any], answer: str
+) -> tuple[PortalClient, str, str, dict[str, Any]]:
+    """The demo member's new ticket, answered by the demo agent: (client, member, agent, ticket)."""
     client = PortalClient(stack.url)
     member = client.sign_in(MEMBER)["access_token"]
     agent = client.sign_in(AGENT)["access_token"]
-    ticket = client.call(
-        "POST",
-        "/tickets",
-        member,
-        json={
+    ticket = client.call("POST", "/tickets", member, json=submission).json()
+    client.call("POST", f"/tickets/{ticket['id']}/replies", agent, json={"body": answer})
+    return client, member, agent, ticket
+
+
+def test_an_agent_reply_reaches_the_customers_inbox_and_mail(stack: RunningStack) -> None:
+    client, member, _agent, ticket = answered_ticket(
+        stack,
+        {
             "request_type": "application_help",
             "subject": "Kalender freigeben",
             "description": "Wie gebe ich meinen Kalender für eine Kollegin frei?",
             "fields": {"topic": "Kalender"},
         },
-    ).json()
-    client.call(
-        "POST", f"/tickets/{ticket['id']}/replies", agent, json={"body": "Unter Einstellungen > Freigaben."}
+        "Unter Einstellungen > Freigaben.",
     )
 
     def reply_arrived() -> list[dict[str, Any]]:
@@ -161,22 +166,15 @@ def test_the_customer_answers_the_agents_mail_and_the_answer_lands_on_the_ticket
     answers that mail from their mail program → SES (the local stand-in) → the ticket."""
     from email.message import EmailMessage
 
-    client = PortalClient(stack.url)
-    member = client.sign_in(MEMBER)["access_token"]
-    agent = client.sign_in(AGENT)["access_token"]
-    ticket = client.call(
-        "POST",
-        "/tickets",
-        member,
-        json={
+    client, member, agent, ticket = answered_ticket(
+        stack,
+        {
             "request_type": "bug_report",
             "subject": "Erinnerungs-SMS fehlt",
             "description": "Patienten bekommen keine Erinnerung mehr.",
             "fields": {"module": "Benachrichtigungen"},
         },
-    ).json()
-    client.call(
-        "POST", f"/tickets/{ticket['id']}/replies", agent, json={"body": "Welche Rufnummer nutzen Sie?"}
+        "Welche Rufnummer nutzen Sie?",
     )
     [mail] = eventually(
         lambda: [
