@@ -418,10 +418,7 @@ class InboxStore:
         return directory.profile(self._db, self._accounts_table, user_id)
 
     def user_id_for_email(self, email: str) -> str | None:
-        item = self._db.get_item(TableName=self._accounts_table, Key=key(f"EMAIL#{email}", "EMAIL")).get(
-            "Item"
-        )
-        return str(from_item(item)["user_id"]) if item else None
+        return directory.user_id_for_email(self._db, self._accounts_table, email)
 
     def profiles(self, user_ids: list[str]) -> list[dict[str, Any]]:
         keys = [key(f"USER#{u}", "PROFILE") for u in dict.fromkeys(user_ids)]

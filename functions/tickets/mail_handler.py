@@ -22,15 +22,13 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared import aws, i18n, replies
+from shared import aws, replies
 from shared.log import get_logger
 from tickets import dependencies, inbound
-from tickets.messages import MESSAGES
 from tickets.service import EmailOutcome, EmailReply, TicketsService
 from tickets.settings import TicketsSettings, get_settings
 
 logger = get_logger("tickets-mail")
-i18n.register(MESSAGES)
 VERDICTS_REQUIRED = ("spf", "dkim", "dmarc")
 VERDICTS_NOT_FAILED = ("spam", "virus")
 
