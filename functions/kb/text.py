@@ -14,6 +14,9 @@ from markdown_it import MarkdownIt
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _TAGS = re.compile(r"<[^>]+>")
+_BLOCK_TAGS = re.compile(
+    r"</?(?:p|li|ul|ol|h[1-6]|br|hr|tr|td|th|table|thead|tbody|blockquote|pre|div)\b[^>]*>"
+)
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 STEMMERS = ("de", "en")
 
@@ -47,4 +50,5 @@ def render_markdown(source: str) -> str:
 
 
 def plain_text(html: str) -> str:
-    return " ".join(unescape(_TAGS.sub(" ", html)).split())
+    """Blocks become word breaks; inline tags (emphasis, links) vanish, so "**absagen**," stays "absagen,"."""
+    return " ".join(unescape(_TAGS.sub("", _BLOCK_TAGS.sub(" ", html))).split())

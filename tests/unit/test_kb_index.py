@@ -77,3 +77,12 @@ def test_umlauts_fold_and_filters_narrow(index: SearchIndex) -> None:
     assert {h.article_id for h in index.search("andern")} == {"a3"}
     assert index.search("Passwort", folder_id="f2")[0].article_id == "a3"
     assert index.search("Passwort", language="en") == []
+
+
+def test_plain_text_keeps_punctuation_at_emphasis_and_breaks_between_blocks() -> None:
+    from kb.text import plain_text, render_markdown
+
+    source = "Einen **Termin absagen**, solange er *nicht* begann.\n\n- Liste\n\n[Hilfe](https://x.example)."
+    assert (
+        plain_text(render_markdown(source)) == "Einen Termin absagen, solange er nicht begann. Liste Hilfe."
+    )
