@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from accounts.dependencies import logger
-from accounts.messages import MESSAGES
 from accounts.routes import agents, auth, organisations, profile
 from accounts.settings import get_settings
-from shared import i18n
 from shared.resolver import create_resolver, lambda_entry
 
-i18n.register(MESSAGES)
 app = create_resolver(
     routers=[auth.router, profile.router, organisations.router, agents.router],
     logger=logger,

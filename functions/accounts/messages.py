@@ -1,7 +1,12 @@
-"""What the accounts domain says to users, in German and English."""
+"""What the accounts domain says to users, in German and English.
+
+Imported by the package itself (`__init__`), so any function that loads a module of this domain
+answers in its words: Lambda loads one handler per sandbox, and no other domain registers them.
+"""
 
 from __future__ import annotations
 
+from shared import i18n
 from shared.i18n import Catalogue
 
 MESSAGES: Catalogue = {
@@ -32,10 +37,6 @@ MESSAGES: Catalogue = {
     "auth.current_password_wrong": {
         "de": "Das aktuelle Passwort ist falsch.",
         "en": "The current password is wrong.",
-    },
-    "auth.agents_only": {
-        "de": "Diese Funktion steht nur dem Support-Team zur Verfügung.",
-        "en": "Only the support team can use this function.",
     },
     "field.password_weak": {
         "de": "Das Passwort braucht mindestens 10 Zeichen, Groß- und Kleinbuchstaben und eine Ziffer.",
@@ -74,3 +75,5 @@ MESSAGES: Catalogue = {
         "en": "This invitation was sent to another e-mail address.",
     },
 }
+
+i18n.register(MESSAGES)

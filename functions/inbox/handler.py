@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from inbox.dependencies import logger
-from inbox.messages import MESSAGES
 from inbox.routes import inbox
 from inbox.settings import get_settings
-from shared import i18n
 from shared.resolver import create_resolver, lambda_entry
 
-i18n.register(MESSAGES)
 app = create_resolver(routers=[inbox.router], logger=logger, title="Inbox")
 handler = lambda_entry(app, logger, tracing_enabled=lambda: get_settings().tracing_enabled)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from shared.validation import InputModel, OutputModel
+from shared.validation import InputModel, Multiline, OutputModel
 
 Kind = Literal["ticket", "marketing", "invoice"]
 
@@ -51,7 +51,7 @@ class Preferences(InputModel):
 
 class BroadcastCreate(InputModel):
     subject: str = Field(min_length=3, max_length=200, examples=["Neu: Online-Terminbuchung per App"])
-    body: str = Field(min_length=10, max_length=20000)
+    body: Annotated[str, Multiline()] = Field(min_length=10, max_length=20000)
     organisation_ids: list[str] = Field(
         default_factory=list, max_length=500, description="Empty: everyone; else only these organisations"
     )

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from kb.dependencies import logger
-from kb.messages import MESSAGES
 from kb.routes import agents, public
 from kb.settings import get_settings
-from shared import i18n
 from shared.resolver import create_resolver, lambda_entry
 
-i18n.register(MESSAGES)
 app = create_resolver(routers=[public.router, agents.router], logger=logger, title="Knowledge base")
 handler = lambda_entry(app, logger, tracing_enabled=lambda: get_settings().tracing_enabled)

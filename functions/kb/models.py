@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from shared.validation import InputModel, OutputModel
+from shared.validation import InputModel, Multiline, OutputModel
 
 Language = Literal["de", "en"]
 Tags = Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]], Field(max_length=20)]
@@ -14,14 +14,14 @@ Tags = Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]], Field
 
 class FolderIn(InputModel):
     name: str = Field(min_length=2, max_length=100, examples=["Termine"])
-    description: str = Field(default="", max_length=500)
+    description: Annotated[str, Multiline()] = Field(default="", max_length=500)
     position: int = Field(default=100, ge=0, le=10000)
 
 
 class ArticleIn(InputModel):
     folder_id: str = Field(min_length=1, max_length=40)
     title: str = Field(min_length=3, max_length=200, examples=["Termine stornieren"])
-    body: str = Field(min_length=10, max_length=100_000, description="Markdown")
+    body: Annotated[str, Multiline()] = Field(min_length=10, max_length=100_000, description="Markdown")
     language: Language = "de"
     tags: Tags = Field(default_factory=list)
 
@@ -29,7 +29,7 @@ class ArticleIn(InputModel):
 class ArticleChange(InputModel):
     folder_id: str | None = Field(default=None, min_length=1, max_length=40, description="Moves the article")
     title: str | None = Field(default=None, min_length=3, max_length=200)
-    body: str | None = Field(default=None, min_length=10, max_length=100_000)
+    body: Annotated[str | None, Multiline()] = Field(default=None, min_length=10, max_length=100_000)
     language: Language | None = None
     tags: Tags | None = None
     status: Literal["draft", "published"] | None = Field(default=None, description="Publish or unpublish")
@@ -76,13 +76,15 @@ class SearchResult(OutputModel):
 
 class SuggestionRequest(InputModel):
     subject: str = Field(default="", max_length=200)
-    description: str = Field(default="", max_length=20000)
+    description: Annotated[str, Multiline()] = Field(default="", max_length=20000)
     language: Language | None = None
 
 
 class VoteIn(InputModel):
     helpful: bool
-    comment: str | None = Field(default=None, max_length=2000, description="What is wrong (on a 'no')")
+    comment: Annotated[str | None, Multiline()] = Field(
+        default=None, max_length=2000, description="What is wrong (on a 'no')"
+    )
 
 
 class AnonymousVoteIn(VoteIn):

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from notifications.dependencies import logger
-from notifications.messages import MESSAGES
 from notifications.routes import calendars
 from notifications.settings import get_settings
-from shared import i18n
 from shared.resolver import create_resolver, lambda_entry
 
-i18n.register(MESSAGES)
 app = create_resolver(routers=[calendars.router], logger=logger, title="Notifications")
 handler = lambda_entry(app, logger, tracing_enabled=lambda: get_settings().tracing_enabled)

@@ -1,7 +1,12 @@
-"""What the notifications domain says to users, in German and English."""
+"""What the notifications domain says to users, in German and English.
+
+Imported by the package itself (`__init__`), so any function that loads a module of this domain
+answers in its words: Lambda loads one handler per sandbox, and no other domain registers them.
+"""
 
 from __future__ import annotations
 
+from shared import i18n
 from shared.i18n import Catalogue
 
 MESSAGES: Catalogue = {
@@ -34,3 +39,5 @@ MESSAGES: Catalogue = {
         "en": "This is a landline number; SMS can only go to mobile numbers.",
     },
 }
+
+i18n.register(MESSAGES)

@@ -35,6 +35,10 @@ _CATALOGUE: Catalogue = {
         "de": "Der Dienst ist vorübergehend nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.",
         "en": "The service is temporarily unavailable. Please try again in a moment.",
     },
+    "request.unsupported_media_type": {
+        "de": "Bitte senden Sie den Inhalt als JSON (Content-Type: application/json).",
+        "en": "Please send the body as JSON (Content-Type: application/json).",
+    },
     "request.rate_limited": {
         "de": "Zu viele Anfragen. Bitte versuchen Sie es in {retry_after} Sekunden erneut.",
         "en": "Too many requests. Please try again in {retry_after} seconds.",
@@ -80,6 +84,26 @@ _CATALOGUE: Catalogue = {
         "de": "Der Inhalt ist kein gültiges JSON.",
         "en": "The body is not valid JSON.",
     },
+    "field.encoding": {
+        "de": "Der Inhalt ist kein gültiger UTF-8-Text.",
+        "en": "The body is not valid UTF-8 text.",
+    },
+    "field.number_too_large": {
+        "de": "Eine Zahl ist zu groß oder ungültig (höchstens 38 Stellen).",
+        "en": "A number is too large or invalid (at most 38 digits).",
+    },
+    "field.too_deep": {
+        "de": "Der Inhalt ist zu tief verschachtelt.",
+        "en": "The body is nested too deeply.",
+    },
+    "field.control_characters": {
+        "de": "Steuer- und Richtungszeichen sind nicht erlaubt.",
+        "en": "Control and text-direction characters are not allowed.",
+    },
+    "field.single_line": {
+        "de": "Zeilenumbrüche und Tabulatoren sind hier nicht erlaubt.",
+        "en": "Line breaks and tabs are not allowed here.",
+    },
     "field.email": {
         "de": "Bitte eine gültige E-Mail-Adresse angeben.",
         "en": "Please enter a valid e-mail address.",
@@ -88,6 +112,10 @@ _CATALOGUE: Catalogue = {
     "field.consent_required": {
         "de": "Bitte stimmen Sie der Datenschutzerklärung zu.",
         "en": "Please accept the privacy policy.",
+    },
+    "auth.agents_only": {
+        "de": "Diese Funktion steht nur dem Support-Team zur Verfügung.",
+        "en": "Only the support team can use this function.",
     },
     "account.not_found": {"de": "Das Konto wurde nicht gefunden.", "en": "The account was not found."},
     "request.conflict_retry": {

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from shared import aws
+from shared.addresses import normalise_or_none
 
 PREFIX = "reply+"
 MAC_CHARS = 26  # 130 bits
@@ -46,7 +47,10 @@ def forget_secrets() -> None:
 
 
 def mac(key: bytes, ticket_id: str, participant: str) -> str:
-    digest = hmac.new(key, f"{ticket_id.upper()}\n{participant.casefold()}".encode(), hashlib.sha256).digest()
+    """Over the participant's canonical address (shared.addresses): equal addresses, equal macs;
+    look-alikes ("ß"/"ss", the Kelvin sign) never."""
+    canonical = normalise_or_none(participant) or participant
+    digest = hmac.new(key, f"{ticket_id.upper()}\n{canonical}".encode(), hashlib.sha256).digest()
     return base64.b32encode(digest).decode().lower()[:MAC_CHARS]
 
 
@@ -56,10 +60,10 @@ def address(key: bytes, domain: str, ticket_id: str, participant: str) -> str:
 
 def parse(recipient: str, domain: str) -> ReplyToken | None:
     """The token of one of our reply addresses; None for any other address."""
-    local, _, host = recipient.strip().lower().rpartition("@")
-    if host != domain.lower():
+    local, _, host = recipient.strip().rpartition("@")
+    if not recipient.isascii() or host.lower() != domain.lower():
         return None
-    found = _TOKEN.match(local)
+    found = _TOKEN.match(local.lower())
     return ReplyToken(found.group(1).upper(), found.group(2)) if found else None
 
 
@@ -72,5 +76,5 @@ def thread_root(domain: str, ticket_id: str) -> str:
 
 
 def message_id(domain: str, event_id: str, recipient: str) -> str:
-    tag = hashlib.sha256(recipient.casefold().encode()).hexdigest()[:12]
+    tag = hashlib.sha256((normalise_or_none(recipient) or recipient).encode()).hexdigest()[:12]
     return f"<{event_id.lower()}.{tag}@{domain}>"

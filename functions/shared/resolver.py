@@ -19,11 +19,47 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
 
 from shared import i18n
+from shared.dynamo import error_code
 from shared.errors import DomainError, RateLimited
 from shared.identity import Caller, caller_from_event
+from shared.request_body import BodyGate
 
 JSON = "application/json"
 RETRY_AFTER_SECONDS = 2
+# What AWS answers when it is busy or down: worth a retry. Any other refusal of a call (a validation
+# error, say) means this code asked for something it must not, so it is our error, not the client's
+# cue to come back.
+RETRYABLE_AWS_ERRORS = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "Throttling",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "LimitExceededException",
+        "TransactionConflictException",
+        "TransactionInProgressException",
+        "InternalServerError",
+        "InternalFailure",
+        "InternalErrorException",
+        "InternalError",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "SlowDown",
+        "RequestTimeout",
+        "RequestTimeoutException",
+    }
+)
+FALLBACK_KEYS = {
+    400: "request.invalid",
+    401: "request.unauthorized",
+    404: "request.not_found",
+    422: "request.invalid",
+    429: "request.rate_limited",
+    503: "request.dependency_failed",
+}
+BODY_GATE = BodyGate()
 
 
 def language(app: APIGatewayHttpResolver | APIGatewayHttpRouter) -> i18n.Language:
@@ -34,6 +70,13 @@ def current_caller(app: APIGatewayHttpResolver | APIGatewayHttpRouter) -> Caller
     return caller_from_event(app.current_event.raw_event)
 
 
+def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> str:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return json.dumps({"error": error}, ensure_ascii=False)
+
+
 def error_response(
     status: int,
     code: str,
@@ -41,15 +84,18 @@ def error_response(
     fields: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response[Any]:
-    error: dict[str, Any] = {"code": code, "message": message}
-    if fields:
-        error["fields"] = fields
     return Response(
-        status_code=status,
-        content_type=JSON,
-        body=json.dumps({"error": error}, ensure_ascii=False),
-        headers=headers,
+        status_code=status, content_type=JSON, body=error_body(code, message, fields), headers=headers
     )
+
+
+def message(key: str, lang: i18n.Language, status: int, **params: Any) -> str:
+    """The text of a key; a key this function does not know (a bug the catalogue test exists to catch)
+    still answers with the status's generic words instead of crashing the request."""
+    if i18n.has(key):
+        return i18n.text(key, lang, **params)
+    fallback = FALLBACK_KEYS.get(status, "request.invalid" if status < 500 else "request.internal_error")
+    return i18n.text(fallback, lang, **params)
 
 
 def field_path(loc: Sequence[str | int]) -> str:
@@ -91,7 +137,7 @@ def create_resolver(
     logger: Logger,
     title: str,
 ) -> APIGatewayHttpResolver:
-    app = APIGatewayHttpResolver(enable_validation=True)
+    app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=BODY_GATE.deserialize)
     for router in routers:
         app.include_router(router)
 
@@ -105,22 +151,31 @@ def create_resolver(
     @app.exception_handler(DomainError)
     def on_domain_error(error: DomainError) -> Response[Any]:
         lang = language(app)
-        fields = {f.field: i18n.text(f.message_key, lang, **f.params) for f in error.fields} or None
+        fields = {f.field: message(f.message_key, lang, 422, **f.params) for f in error.fields} or None
         headers = None
         params = dict(error.params)
         if isinstance(error, RateLimited):
             headers = {"Retry-After": str(error.retry_after_seconds)}
             params.setdefault("retry_after", error.retry_after_seconds)
+        if not i18n.has(error.message_key):
+            logger.error("message key missing", extra={"key": error.message_key})
         logger.info("request refused", extra={"code": error.code, "key": error.message_key})
         return error_response(
-            error.status, error.code, i18n.text(error.message_key, lang, **params), fields, headers
+            error.status,
+            error.code,
+            message(error.message_key, lang, error.status, **params),
+            fields,
+            headers,
         )
 
     @app.exception_handler(ClientError)
     def on_client_error(error: ClientError) -> Response[Any]:
-        code = error.response.get("Error", {}).get("Code", "")
+        code = error_code(error)
         operation = getattr(error, "operation_name", "")
-        logger.error("AWS call failed", extra={"aws_error": code, "operation": operation})
+        if code not in RETRYABLE_AWS_ERRORS:
+            logger.exception("AWS call refused", extra={"aws_error": code, "operation": operation})
+            return error_response(500, "internal_error", i18n.text("request.internal_error", language(app)))
+        logger.warning("AWS call failed", extra={"aws_error": code, "operation": operation})
         return error_response(
             503,
             "temporarily_unavailable",
@@ -151,6 +206,13 @@ def create_resolver(
     return app
 
 
+def _header(event: dict[str, Any], name: str) -> str | None:
+    for key, value in (event.get("headers") or {}).items():
+        if str(key).lower() == name:
+            return str(value)
+    return None
+
+
 def lambda_entry(
     app: APIGatewayHttpResolver, logger: Logger, tracing_enabled: Callable[[], bool]
 ) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
@@ -163,6 +225,17 @@ def lambda_entry(
     def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         request_id = ((event.get("requestContext") or {}).get("requestId")) or None
         logger.set_correlation_id(request_id)
+        refused = BODY_GATE.check(event)
+        if refused is not None:
+            lang = i18n.negotiate(_header(event, "accept-language"))
+            fields = {"body": i18n.text(refused.field_key, lang)} if refused.field_key else None
+            logger.info("request rejected", extra={"reason": refused.code, "fields": sorted(fields or {})})
+            return {
+                "statusCode": refused.status,
+                "headers": {"Content-Type": JSON},
+                "body": error_body(refused.code, i18n.text(refused.message_key, lang), fields),
+                "isBase64Encoded": False,
+            }
         return app.resolve(event, context)
 
     logged = logger.inject_lambda_context(clear_state=True)(resolve)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from shared import i18n
 from shared.resolver import create_resolver, lambda_entry
 from tickets.dependencies import logger
-from tickets.messages import MESSAGES
 from tickets.routes import agents, tickets
 from tickets.settings import get_settings
 
-i18n.register(MESSAGES)
 app = create_resolver(routers=[tickets.router, agents.router], logger=logger, title="Tickets")
 handler = lambda_entry(app, logger, tracing_enabled=lambda: get_settings().tracing_enabled)

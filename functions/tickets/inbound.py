@@ -20,6 +20,8 @@ from html.parser import HTMLParser
 
 from mailparser_reply.parser import EmailMessage as ReplyParser
 
+from shared.addresses import normalise_or_none
+
 MARKER = re.compile(r"^[>\s]*##-.*-##\s*$", re.MULTILINE)
 _SEPARATOR = re.compile(r"^\s*(-{3,}[^-]*-{3,}|_{5,})\s*$")  # "-----Ursprüngliche Nachricht-----"
 MAX_TEXT = 20_000
@@ -42,11 +44,13 @@ class InboundFile:
 
 @dataclass(frozen=True)
 class InboundMail:
-    sender: str | None  # the one From address, lower case; None when missing or several
+    sender: (
+        str | None
+    )  # the one From address, canonical (shared.addresses); None when missing, several or odd
     text: str
     files: list[InboundFile] = field(default_factory=list)
     automatic: str | None = None  # why a machine sent it (ignore), else None
-    recipients: list[str] = field(default_factory=list)  # To and Cc addresses, lower case
+    recipients: list[str] = field(default_factory=list)  # To and Cc addresses, canonical where possible
 
 
 def parse(raw: bytes, envelope_sender: str | None = None) -> InboundMail:
@@ -58,7 +62,7 @@ def parse(raw: bytes, envelope_sender: str | None = None) -> InboundMail:
         files=_files(message),
         automatic=automatic(message, envelope_sender),
         recipients=[
-            a.strip().lower()
+            normalise_or_none(a) or a.strip()
             for _, a in getaddresses([str(v) for name in ("To", "Cc") for v in message.get_all(name, [])])
             if a
         ],
@@ -67,7 +71,7 @@ def parse(raw: bytes, envelope_sender: str | None = None) -> InboundMail:
 
 def _sender(message: EmailMessage) -> str | None:
     addresses = [a for _, a in getaddresses([str(v) for v in message.get_all("From", [])]) if a]
-    return addresses[0].strip().lower() if len(addresses) == 1 and "@" in addresses[0] else None
+    return normalise_or_none(addresses[0]) if len(addresses) == 1 else None
 
 
 def automatic(message: EmailMessage, envelope_sender: str | None) -> str | None:

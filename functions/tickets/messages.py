@@ -1,7 +1,12 @@
-"""What the tickets domain says to users, in German and English."""
+"""What the tickets domain says to users, in German and English.
+
+Imported by the package itself (`__init__`), so any function that loads a module of this domain
+answers in its words: Lambda loads one handler per sandbox, and no other domain registers them.
+"""
 
 from __future__ import annotations
 
+from shared import i18n
 from shared.i18n import Catalogue
 
 MESSAGES: Catalogue = {
@@ -91,3 +96,5 @@ MESSAGES: Catalogue = {
         "en": "Please enter a web address (https://…).",
     },
 }
+
+i18n.register(MESSAGES)

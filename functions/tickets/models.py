@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
-from shared.validation import Email, InputModel, OutputModel
+from shared.validation import Email, InputModel, Multiline, OutputModel
 from tickets.request_types import FieldDefinition, LocalText, RequestType
 from tickets.rules import Status
 
@@ -16,9 +16,10 @@ Subject = Annotated[
 ]
 Description = Annotated[
     str,
+    Multiline(),
     Field(min_length=10, max_length=20000, examples=["Seit gestern erhalte ich keine SMS mehr, wenn ..."]),
 ]
-Body = Annotated[str, Field(min_length=1, max_length=20000)]
+Body = Annotated[str, Multiline(), Field(min_length=1, max_length=20000)]
 AttachmentIds = Annotated[list[str], Field(default_factory=list, max_length=10)]
 
 
@@ -36,7 +37,9 @@ class AnonymousSubmission(InputModel):
     customer_number: str | None = Field(default=None, max_length=40)
     subject: Subject
     description: Description
-    fields: dict[str, Any] = Field(default_factory=dict, description="The request type's own fields")
+    fields: Annotated[dict[str, Any], Multiline()] = Field(
+        default_factory=dict, description="The request type's own fields"
+    )
     privacy_consent: Annotated[bool, AfterValidator(_consented)]
     language: Literal["de", "en"] = "de"
 
@@ -49,7 +52,7 @@ class Submission(InputModel):
     customer_number: str | None = Field(default=None, max_length=40)
     subject: Subject
     description: Description
-    fields: dict[str, Any] = Field(default_factory=dict)
+    fields: Annotated[dict[str, Any], Multiline()] = Field(default_factory=dict)
     cc: list[Email] = Field(default_factory=list, max_length=10)
     attachment_ids: AttachmentIds
 
@@ -57,7 +60,7 @@ class Submission(InputModel):
 class TicketEdit(InputModel):
     subject: Subject | None = None
     description: Description | None = None
-    fields: dict[str, Any] | None = None
+    fields: Annotated[dict[str, Any] | None, Multiline()] = None
 
 
 class ReplyCreate(InputModel):

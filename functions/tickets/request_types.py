@@ -10,21 +10,23 @@ import re
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from shared.errors import FieldError
+from shared.validation import CleanText
 
 FieldKind = Literal["text", "textarea", "number", "select", "date", "url"]
 TYPE_KEY = r"^[a-z][a-z0-9_]{1,39}$"
+MAX_NUMBER = 10**15  # far beyond any customer or invoice number; DynamoDB stores 38 digits at most
 
 
-class LocalText(BaseModel):
+class LocalText(CleanText):
     model_config = ConfigDict(extra="forbid", frozen=True)
     de: str = Field(min_length=1, max_length=500)
     en: str = Field(min_length=1, max_length=500)
 
 
-class FieldDefinition(BaseModel):
+class FieldDefinition(CleanText):
     model_config = ConfigDict(extra="forbid", frozen=True)
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
     label: LocalText
@@ -42,7 +44,7 @@ class FieldDefinition(BaseModel):
         return self
 
 
-class RequestType(BaseModel):
+class RequestType(CleanText):
     model_config = ConfigDict(extra="forbid", frozen=True)
     key: str = Field(pattern=TYPE_KEY)
     name: LocalText
@@ -94,6 +96,8 @@ def _check(definition: FieldDefinition, raw: Any) -> tuple[Any, tuple[str, dict[
             number = int(raw)
         except ValueError:
             return None, ("field.int_parsing", {})
+        if abs(number) >= MAX_NUMBER:
+            return None, ("field.less_than_equal", {"le": MAX_NUMBER - 1})
         if definition.min_value is not None and number < definition.min_value:
             return None, ("field.greater_than_equal", {"ge": definition.min_value})
         if definition.max_value is not None and number > definition.max_value:
@@ -102,6 +106,8 @@ def _check(definition: FieldDefinition, raw: Any) -> tuple[Any, tuple[str, dict[
     if not isinstance(raw, str):
         return None, ("field.string_type", {})
     text = raw.strip()
+    if definition.kind != "textarea" and any(c in text for c in "\r\n\t\x0b\x0c\x85\u2028\u2029"):
+        return None, ("field.single_line", {})
     if len(text) > definition.max_length:
         return None, ("field.string_too_long", {"max_length": definition.max_length})
     if definition.kind == "select" and text not in (definition.options or []):

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from aws_lambda_powertools import Logger
 
 from shared import replies
+from shared.addresses import normalise_or_none
 from shared.clock import Clock, iso
 from shared.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, RateLimited
 from shared.events import DomainEvent, EventPublisher, publish_after_commit
@@ -500,7 +501,7 @@ class TicketsService:
         )
         if ticket is None or participant is None:
             return EmailOutcome("refused", "unknown_token")
-        if mail.sender.casefold() != participant.casefold():
+        if mail.sender != participant:
             return EmailOutcome("refused", "sender_not_participant", ticket.ticket_id)
         if not mail.text and not mail.files:
             return EmailOutcome("refused", "empty", ticket.ticket_id)
@@ -537,7 +538,7 @@ class TicketsService:
         return int((self.clock.now() + timedelta(days=days)).timestamp())
 
     def _mail_author(self, ticket: TicketRecord, participant: str) -> Author:
-        if participant.casefold() == ticket.requester_email.casefold():
+        if participant == ticket.requester_email:
             return Author(ticket.requester_id, ticket.requester_name, False, "email")
         user_id = self.store.user_id_for_email(participant)
         values = self.store.profile(user_id) if user_id else None
@@ -591,11 +592,9 @@ class TicketsService:
         guard: Any,
     ) -> str:
         """A closed ticket takes no reply: the mail opens a follow-up with the same participants."""
-        requester = (
-            author.user_id == original.requester_id
-            and participant.casefold() == original.requester_email.casefold()
-        )
+        requester = author.user_id == original.requester_id and participant == original.requester_email
         profile = None if requester or author.user_id is None else self.store.profile(author.user_id)
+        # As in the portal, the follow-up stays in the original's organisation (see `follow_up`).
         created = self._create(
             request_type=original.request_type,
             subject=f"Folgefrage zu {original.case_number}: {original.subject}"[:200],
@@ -607,7 +606,7 @@ class TicketsService:
             requester_language=original.requester_language
             if requester
             else str((profile or {}).get("language", "de")),
-            organisation_id=original.organisation_id if requester else (profile or {}).get("organisation_id"),
+            organisation_id=original.organisation_id,
             company=original.company,
             customer_number=original.customer_number,
             cc=sorted({*original.cc, original.requester_email} - {participant}),
@@ -752,7 +751,10 @@ class TicketsService:
         return self._change_cc(caller, ticket_id, email, add=True)
 
     def remove_cc(self, caller: Caller, ticket_id: str, email: str) -> models.Ticket:
-        return self._change_cc(caller, ticket_id, email.strip().lower(), add=False)
+        canonical = normalise_or_none(email)
+        if canonical is None:
+            raise NotFound("ticket.cc_not_found")
+        return self._change_cc(caller, ticket_id, canonical, add=False)
 
     def _change_cc(self, caller: Caller, ticket_id: str, email: str, *, add: bool) -> models.Ticket:
         view, access, _ = self._view(caller, ticket_id)
@@ -784,6 +786,8 @@ class TicketsService:
         if original.status != "closed":
             raise Conflict("ticket.follow_up_needs_closed")
         me = profile or self._profile(caller.user_id)
+        # A follow-up stays where the original was: asked by a CC of another organisation, it must not
+        # copy the original's subject, fields and customer number into that organisation.
         created = self._create(
             request_type=original.request_type,
             subject=request.subject or f"Folgefrage zu {original.case_number}: {original.subject}"[:200],
@@ -793,10 +797,10 @@ class TicketsService:
             requester_name=me.full_name,
             requester_email=me.email,
             requester_language=me.language,
-            organisation_id=me.organisation_id,
+            organisation_id=original.organisation_id,
             company=original.company,
             customer_number=original.customer_number,
-            cc=list(original.cc),
+            cc=sorted({*original.cc, original.requester_email} - {me.email}),
             uploads=[],
             follow_up_of=original.ticket_id,
         )

@@ -344,3 +344,32 @@ def test_agents_add_and_change_request_types_without_a_deployment(
         "POST", "/agent/request-types", token=people["admin"].access_token, json_body=new_type
     )
     assert by_customer.status == 403
+
+
+def test_a_follow_up_by_a_cc_of_another_organisation_stays_in_the_originals_organisation(
+    accounts: AccountsDriver, people: dict[str, Any]
+) -> None:
+    requester, outsider = people["admin"], people["outsider"]
+    ticket = submit(accounts, requester, cc=[outsider.email], customer_number="K-4711")
+    tid = ticket["id"]
+    accounts.call("POST", f"/tickets/{tid}/close", token=requester.access_token)
+    asked = accounts.call(
+        "POST",
+        f"/tickets/{tid}/follow-ups",
+        token=outsider.access_token,
+        json_body={"description": "Bei uns tritt das auch wieder auf, seit heute Morgen."},
+    )
+    assert asked.status == 201, asked.body
+    assert asked.body["organisation_id"] == people["org_id"]
+    assert requester.email in asked.body["cc"]
+    # the outsider's own organisation does not get the original's subject and customer number
+    theirs = accounts.call(
+        "GET", "/tickets", token=outsider.access_token, query={"scope": "organisation", "status": "all"}
+    )
+    assert asked.body["id"] not in [t["id"] for t in theirs.body["items"]]
+    # the original's organisation sees it, and the outsider follows it as its requester
+    ours = accounts.call(
+        "GET", "/tickets", token=people["colleague"].access_token, query={"scope": "organisation"}
+    )
+    assert asked.body["id"] in [t["id"] for t in ours.body["items"]]
+    assert accounts.call("GET", f"/tickets/{asked.body['id']}", token=outsider.access_token).status == 200

@@ -32,28 +32,16 @@ def test_every_mail_template_exists_in_both_languages_and_all_parts() -> None:
             assert names == expected, folder
 
 
-def test_every_message_key_the_code_uses_is_translated() -> None:
-    from accounts.messages import MESSAGES as ACCOUNTS
-    from inbox.messages import MESSAGES as INBOX
-    from kb.messages import MESSAGES as KB
-    from notifications.messages import MESSAGES as NOTIFICATIONS
+def test_every_message_is_in_german_and_english() -> None:
+    """Which keys each function needs is tests/unit/test_message_catalogues.py's question."""
+    import accounts
+    import inbox
+    import kb
+    import notifications
+    import tickets
     from shared import i18n
-    from tickets.messages import MESSAGES as TICKETS
 
-    for catalogue in (ACCOUNTS, TICKETS, INBOX, NOTIFICATIONS, KB):
-        i18n.register(catalogue)
-    used: set[str] = set()
-    for source in FUNCTIONS.rglob("*.py"):
-        used |= set(
-            re.findall(
-                r'(?:Invalid|Unauthorized|Forbidden|NotFound|Conflict|LinkInvalid|RateLimited|FieldError)\(\s*"([a-z_]+\.[a-z_]+)"',
-                source.read_text(),
-            )
-        )
-        used |= set(re.findall(r'FieldError\("[a-z_]+", "([a-z_]+\.[a-z_]+)"', source.read_text()))
-    assert used, "the pattern found no keys; it is out of date"
-    missing = sorted(k for k in used if not i18n.has(k))
-    assert missing == []
+    assert {accounts, inbox, kb, notifications, tickets}
     for key in i18n.all_keys():
         assert set(i18n._CATALOGUE[key]) == {"de", "en"}, key
 

@@ -1,0 +1,130 @@
+"""The body of an HTTP request, checked once before any route sees it.
+
+API Gateway hands a function whatever a client sent. Before this gate, hostile bodies reached the
+catch-all as 5xx: 100,000 nested brackets (RecursionError in the JSON parser), an integer of 5,000
+digits (Python's int-parsing limit), invalid UTF-8 behind `isBase64Encoded`, `text/plain` bodies. Here
+each becomes a client error: 415 for a body that is not JSON, 422 naming `body` for one that cannot be
+read as JSON this API takes (the same envelope as every validation error).
+
+Numbers are limited to what DynamoDB stores (38 significant digits, finite), and nesting to
+`MAX_DEPTH` levels (no request model needs more; DynamoDB refuses maps nested deeper than 32).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any
+
+MAX_DEPTH = 16
+MAX_NUMBER_DIGITS = 38
+
+
+@dataclass(frozen=True)
+class BodyRefused:
+    status: int
+    code: str
+    message_key: str
+    field_key: str | None = None
+
+
+class _NotStorable(ValueError):
+    pass
+
+
+class _TooDeep(ValueError):
+    pass
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise _NotStorable(text[:20])
+    return int(text)
+
+
+def _float(text: str) -> float:
+    digits = text.lstrip("-").split("e")[0].split("E")[0].replace(".", "").lstrip("0")
+    value = float(text)
+    if len(digits) > MAX_NUMBER_DIGITS or value in (float("inf"), float("-inf")):
+        raise _NotStorable(text[:20])
+    return value
+
+
+def _constant(name: str) -> Any:
+    raise _NotStorable(name)  # NaN, Infinity: not JSON, and not storable
+
+
+def parse(text: str) -> Any:
+    """JSON as this API takes it; ValueError for anything else (also too deep or unstorable numbers)."""
+    try:
+        value = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+    except RecursionError:
+        raise _TooDeep from None
+    if _depth(value) > MAX_DEPTH:
+        raise _TooDeep
+    return value
+
+
+def _depth(value: Any) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if isinstance(current, dict):
+            deepest = max(deepest, depth)
+            stack.extend((v, depth + 1) for v in current.values())
+        elif isinstance(current, list):
+            deepest = max(deepest, depth)
+            stack.extend((v, depth + 1) for v in current)
+    return deepest
+
+
+def is_json(content_type: str | None) -> bool:
+    """No content type (as curl and many clients send with a JSON body) or a JSON one."""
+    if not content_type or not content_type.strip():
+        return True
+    media = content_type.split(";")[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+class BodyGate:
+    """Checks each request's body before routing and hands the parsed value to the resolver, so a body
+    is parsed once (the resolver's `json_body_deserializer`). One request at a time, as Lambda runs."""
+
+    def __init__(self) -> None:
+        self._text: str | None = None
+        self._value: Any = None
+
+    def deserialize(self, text: str) -> Any:
+        if text is self._text or text == self._text:
+            return self._value
+        return parse(text)
+
+    def check(self, event: dict[str, Any]) -> BodyRefused | None:
+        """Refuses a body no route may see; otherwise leaves the event with its body as plain text."""
+        self._text, self._value = None, None
+        body = event.get("body")
+        if not body:
+            return None
+        headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
+        if not is_json(headers.get("content-type")):
+            return BodyRefused(415, "unsupported_media_type", "request.unsupported_media_type")
+        if event.get("isBase64Encoded"):
+            try:
+                body = base64.b64decode(str(body), validate=True).decode("utf-8")
+            except (binascii.Error, ValueError):
+                return BodyRefused(422, "validation_error", "request.invalid", "field.encoding")
+            event["body"] = body
+            event["isBase64Encoded"] = False
+        text = str(body)
+        try:
+            self._value = parse(text)
+        except _NotStorable:
+            return BodyRefused(422, "validation_error", "request.invalid", "field.number_too_large")
+        except _TooDeep:
+            return BodyRefused(422, "validation_error", "request.invalid", "field.too_deep")
+        except ValueError:
+            return BodyRefused(422, "validation_error", "request.invalid", "field.json_invalid")
+        self._text = text
+        return None
