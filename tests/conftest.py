@@ -57,6 +57,7 @@ def function_environment(local_aws: LocalAws, tmp_path_factory: pytest.TempPathF
     index_dir = tmp_path_factory.mktemp("kb-index")
     for function in (
         "AccountsFunction",
+        "AccountsWorkerFunction",
         "AttachmentScanFunction",
         "TicketsMailFunction",
         "TicketsFunction",

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from accounts.identity_provider import CognitoIdentityProvider
+from accounts.requests_queue import SqsRequestQueue
 from accounts.service import AccountsService
 from accounts.settings import get_settings
 from accounts.store import AccountsStore
-from shared import aws
+from shared import aws, secrets
 from shared.clock import Clock, SystemClock
+from shared.cursors import CursorCodec
 from shared.events import EventPublisher
 from shared.log import get_logger
 from shared.mail import Mailer, MailRenderer
@@ -25,7 +27,11 @@ def service() -> AccountsService:
     if _service is None:
         settings = get_settings()
         _service = AccountsService(
-            store=AccountsStore(aws.dynamodb(), settings.accounts_table),
+            store=AccountsStore(
+                aws.dynamodb(),
+                settings.accounts_table,
+                CursorCodec(lambda: secrets.value(settings.signing_secret_arn)),
+            ),
             identity=CognitoIdentityProvider(
                 aws.cognito(), settings.user_pool_id, settings.user_pool_client_id
             ),
@@ -37,6 +43,7 @@ def service() -> AccountsService:
             clock=_clock,
             settings=settings,
             logger=logger,
+            requests=SqsRequestQueue(aws.sqs(), settings.account_requests_queue_url),
         )
     return _service
 

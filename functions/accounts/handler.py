@@ -12,4 +12,9 @@ app = create_resolver(
     logger=logger,
     title="Accounts",
 )
-handler = lambda_entry(app, logger, tracing_enabled=lambda: get_settings().tracing_enabled)
+handler = lambda_entry(
+    app,
+    logger,
+    tracing_enabled=lambda: get_settings().tracing_enabled,
+    accounts_table=lambda: get_settings().accounts_table,
+)

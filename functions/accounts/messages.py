@@ -30,10 +30,6 @@ MESSAGES: Catalogue = {
         "de": "E-Mail-Adresse oder Passwort ist falsch.",
         "en": "E-mail address or password is wrong.",
     },
-    "auth.session_ended": {
-        "de": "Ihre Sitzung ist beendet. Bitte melden Sie sich erneut an.",
-        "en": "Your session has ended. Please sign in again.",
-    },
     "auth.current_password_wrong": {
         "de": "Das aktuelle Passwort ist falsch.",
         "en": "The current password is wrong.",

@@ -7,14 +7,16 @@ return the same whatever the address, and what differs happens only in the e-mai
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from aws_lambda_powertools import Logger
 
 from accounts import models
 from accounts.identity_provider import CognitoIdentityProvider, IssuedTokens
+from accounts.requests_queue import RequestQueue
 from accounts.settings import AccountsSettings
 from accounts.store import (
     AccountsStore,
@@ -26,6 +28,7 @@ from accounts.store import (
     TokenRecord,
     UserRecord,
 )
+from shared import sessions
 from shared.clock import Clock, iso
 from shared.errors import (
     Conflict,
@@ -56,6 +59,7 @@ class AccountsService:
     clock: Clock
     settings: AccountsSettings
     logger: Logger
+    requests: RequestQueue
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -115,7 +119,40 @@ class AccountsService:
     # --- registration and activation ---------------------------------------------------------
 
     def register(self, request: models.RegistrationRequest, source_ip: str) -> None:
+        """Accepts a registration; the worker (`registration_requested`) decides and mails, so the answer
+        is the same, in content and in time, whether or not the address is known."""
         self._limit_source("register", source_ip)
+        self.requests.submit(
+            {
+                "kind": "registration",
+                "email": request.email,
+                "full_name": request.full_name,
+                "language": request.language,
+                "consent_version": request.privacy_consent.version,
+                "consent_at": iso(self.clock.now()),
+            }
+        )
+
+    def handle_request(self, request: dict[str, Any]) -> None:
+        """The worker's part of a public request (see `register` and `forgot_password`)."""
+        if request["kind"] == "registration":
+            self.registration_requested(
+                models.RegistrationRequest.model_validate(
+                    {
+                        "email": request["email"],
+                        "full_name": request["full_name"],
+                        "language": request["language"],
+                        "privacy_consent": {"accepted": True, "version": request["consent_version"]},
+                    }
+                ),
+                consent_at=str(request["consent_at"]),
+            )
+        elif request["kind"] == "password_reset":
+            self.password_reset_requested(str(request["email"]))
+        else:
+            self.logger.error("unknown account request", extra={"kind": request["kind"]})
+
+    def registration_requested(self, request: models.RegistrationRequest, consent_at: str) -> None:
         if not self._mail_allowed(request.email):
             return
         existing_id = self.store.user_id_for_email(request.email)
@@ -138,7 +175,7 @@ class AccountsService:
                 "full_name": request.full_name,
                 "language": request.language,
                 "consent_version": request.privacy_consent.version,
-                "consent_at": iso(self.clock.now()),
+                "consent_at": consent_at,
             },
         )
         self._mail(
@@ -177,23 +214,39 @@ class AccountsService:
         self._publish(DomainEvent("UserActivated", {"user_id": user_id, "language": user.language}))
         return tokens
 
+    def _issued(self, tokens: IssuedTokens) -> IssuedTokens:
+        """Tokens issued in the second of a session cut (a new sign-in right after a password change)
+        are let through by their id; any other second needs nothing (shared.sessions)."""
+        claims = tokens.access_claims()
+        if int(claims.get("iat", 0)) >= int(time.time()):
+            self.store.keep_session(str(claims["sub"]), str(claims.get("jti", "")), int(claims["iat"]))
+        return tokens
+
+    def _end_sessions(self, user: UserRecord) -> None:
+        self.identity.sign_out_everywhere(user.email)
+        self.store.end_sessions(user.user_id, sessions.cut_now())
+
     # --- sessions and passwords --------------------------------------------------------------
 
     def sign_in(self, request: models.SignInRequest, source_ip: str) -> IssuedTokens:
         self._limit_source("sign-in", source_ip)
-        return self.identity.sign_in(request.email, request.password)
+        return self._issued(self.identity.sign_in(request.email, request.password))
 
     def refresh(self, request: models.RefreshRequest) -> IssuedTokens:
-        return self.identity.refresh(request.refresh_token)
+        return self._issued(self.identity.refresh(request.refresh_token))
 
     def sign_out(self, caller: Caller) -> None:
-        """Ends every session of the caller: refresh tokens stop working at once."""
-        self.identity.sign_out_everywhere(self._profile(caller.user_id).email)
+        """Ends every session of the caller: refresh and access tokens stop working at once."""
+        self._end_sessions(self._profile(caller.user_id))
 
     def forgot_password(self, request: models.ForgotPasswordRequest, source_ip: str) -> None:
+        """Accepts a reset request for any address; the worker looks it up and mails (see `register`)."""
         self._limit_source("forgot-password", source_ip)
-        user_id = self.store.user_id_for_email(request.email)
-        if user_id is None or not self._mail_allowed(request.email):
+        self.requests.submit({"kind": "password_reset", "email": request.email})
+
+    def password_reset_requested(self, email: str) -> None:
+        user_id = self.store.user_id_for_email(email)
+        if user_id is None or not self._mail_allowed(email):
             return
         user = self._profile(user_id)
         token = self._issue_link(
@@ -216,7 +269,7 @@ class AccountsService:
             raise LinkInvalid("link.invalid")
         self.store.consume_token(digest)  # first, so two uses of one link cannot both succeed
         self.identity.set_password(user.email, request.password)
-        self.identity.sign_out_everywhere(user.email)
+        self._end_sessions(user)
         self._mail(user.email, "password_changed", user.language, full_name=user.full_name)
 
     def change_password(self, caller: Caller, request: models.ChangePasswordRequest) -> None:
@@ -226,7 +279,7 @@ class AccountsService:
                 "request.invalid", fields=[FieldError("current_password", "auth.current_password_wrong")]
             )
         self.identity.set_password(user.email, request.new_password)
-        self.identity.sign_out_everywhere(user.email)
+        self._end_sessions(user)
         self._mail(user.email, "password_changed", user.language, full_name=user.full_name)
 
     # --- profile -----------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from shared.settings import FunctionSettings
 
 class AccountsSettings(FunctionSettings):
     accounts_table: str = Field(min_length=1)
+    signing_secret_arn: str = Field(default="", description="HTTP function: signs list cursors")
+    account_requests_queue_url: str = Field(min_length=1, description="Public requests the worker mails")
     user_pool_id: str = Field(min_length=1)
     user_pool_client_id: str = Field(min_length=1)
     sender_address: str = Field(min_length=3)

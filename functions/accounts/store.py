@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import ClientError
 
+from shared import directory
+from shared.cursors import CursorCodec
 from shared.dynamo import (
     batch_get_all,
     cancellation_reasons,
-    decode_cursor,
-    encode_cursor,
     from_item,
     is_conditional_failure,
     key,
@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 
 TokenKind = Literal["activation", "password_reset", "invitation"]
 ORG_LIST_PAGE = 50
+
+
+def _no_cursors() -> bytes:
+    raise RuntimeError("this store was built without a cursor codec")
 
 
 @dataclass(frozen=True)
@@ -143,9 +147,10 @@ def _invitation(values: dict[str, Any]) -> InvitationRecord:
 
 
 class AccountsStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str, cursors: CursorCodec | None = None) -> None:
         self._db = client
         self._table = table
+        self._cursors = cursors or CursorCodec(_no_cursors)
 
     # --- single-use tokens -------------------------------------------------------------------
 
@@ -203,10 +208,38 @@ class AccountsStore:
         item = response.get("Item")
         return str(from_item(item)["user_id"]) if item else None
 
+    def end_sessions(self, user_id: str, valid_after: int) -> None:
+        """Tokens issued before `valid_after` (epoch seconds) stop working (shared.sessions)."""
+        try:
+            self._db.update_item(
+                TableName=self._table,
+                Key=_user_key(user_id),
+                UpdateExpression="SET sessions_valid_after = :v REMOVE session_jtis",
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues=to_item({":v": valid_after}),
+            )
+        except ClientError as error:
+            if not is_conditional_failure(error):
+                raise
+
+    def keep_session(self, user_id: str, jti: str, issued_at: int) -> None:
+        """A token issued in the very second of a cut, after it: let it through by its id."""
+        try:
+            self._db.update_item(
+                TableName=self._table,
+                Key=_user_key(user_id),
+                UpdateExpression="ADD session_jtis :j",
+                ConditionExpression="attribute_exists(PK) AND sessions_valid_after > :iat",
+                ExpressionAttributeValues={":j": {"SS": [jti]}, ":iat": {"N": str(issued_at)}},
+            )
+        except ClientError as error:
+            if not is_conditional_failure(error):
+                raise
+
     def get_user(self, user_id: str) -> UserRecord | None:
-        response = self._db.get_item(TableName=self._table, Key=_user_key(user_id))
-        item = response.get("Item")
-        return _user(from_item(item)) if item else None
+        """The profile; for the caller, the session check's read of it (shared.directory)."""
+        values = directory.profile(self._db, self._table, user_id)
+        return _user(values) if values else None
 
     def create_user(self, user: UserRecord, activation_digest: str) -> None:
         """Profile, e-mail claim and the spent activation token in one transaction."""
@@ -435,12 +468,13 @@ class AccountsStore:
             "ExpressionAttributeValues": to_item(values),
             "Limit": limit,
         }
-        start = decode_cursor(cursor, {"PK", "SK", "GSI1PK", "GSI1SK"})
+        scope = f"organisations\n{name_prefix}"
+        start = self._cursors.decode(cursor, scope, {"PK", "SK", "GSI1PK", "GSI1SK"}, ("GSI1PK", "ORGS"))
         if start:
             request["ExclusiveStartKey"] = start
         response = self._db.query(**request)
         orgs = [_organisation(from_item(i)) for i in response.get("Items", [])]
-        return orgs, encode_cursor(response.get("LastEvaluatedKey"))
+        return orgs, self._cursors.encode(response.get("LastEvaluatedKey"), scope)
 
     # --- invitations and membership changes -------------------------------------------------
 

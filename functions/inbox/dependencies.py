@@ -8,8 +8,9 @@ from inbox.delivery import InboxDelivery
 from inbox.service import InboxService, LatestBroadcast
 from inbox.settings import get_settings
 from inbox.store import InboxStore
-from shared import aws
+from shared import aws, secrets
 from shared.clock import Clock, SystemClock
+from shared.cursors import CursorCodec
 from shared.log import get_logger
 from shared.mail import Mailer, MailRenderer
 
@@ -21,7 +22,12 @@ _delivery: InboxDelivery | None = None
 
 def _store() -> InboxStore:
     settings = get_settings()
-    return InboxStore(aws.dynamodb(), settings.inbox_table, settings.accounts_table)
+    return InboxStore(
+        aws.dynamodb(),
+        settings.inbox_table,
+        settings.accounts_table,
+        CursorCodec(lambda: secrets.value(settings.signing_secret_arn)),
+    )
 
 
 def mailer() -> Mailer:

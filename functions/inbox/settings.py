@@ -11,6 +11,7 @@ from shared.settings import FunctionSettings
 
 class InboxSettings(FunctionSettings):
     inbox_table: str = Field(min_length=1)
+    signing_secret_arn: str = Field(default="", description="HTTP function: signs list cursors")
     accounts_table: str = Field(min_length=1)
     sender_address: str = Field(default="support@example.com", min_length=3)
     portal_url: HttpUrl = Field(default=HttpUrl("https://portal.example.com"))

@@ -22,11 +22,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from botocore.exceptions import ClientError
 
 from shared import directory
+from shared.cursors import CursorCodec
 from shared.dynamo import (
     batch_get_all,
     cancellation_reasons,
-    decode_cursor,
-    encode_cursor,
     from_item,
     is_conditional_failure,
     key,
@@ -41,6 +40,10 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 Kind = Literal["ticket", "marketing", "invoice"]
+
+
+def _no_cursors() -> bytes:
+    raise RuntimeError("this store was built without a cursor codec")
 
 
 @dataclass(frozen=True)
@@ -111,10 +114,13 @@ def _state(values: dict[str, Any] | None) -> StateRecord:
 
 
 class InboxStore:
-    def __init__(self, client: DynamoDBClient, table: str, accounts_table: str) -> None:
+    def __init__(
+        self, client: DynamoDBClient, table: str, accounts_table: str, cursors: CursorCodec | None = None
+    ) -> None:
         self._db = client
         self._table = table
         self._accounts_table = accounts_table
+        self._cursors = cursors or CursorCodec(_no_cursors)
 
     # --- messages ----------------------------------------------------------------------------
 
@@ -181,7 +187,8 @@ class InboxStore:
         if kind:
             request["FilterExpression"] = "attribute_not_exists(kind) OR kind = :k"
             request["ExpressionAttributeValues"][":k"] = {"S": kind}
-        start = decode_cursor(cursor, {"PK", "SK"})
+        scope = f"inbox\n{kind or ''}"
+        start = self._cursors.decode(cursor, scope, {"PK", "SK"}, ("PK", _user(user_id)))
         if start:
             request["ExclusiveStartKey"] = start
             request["Limit"] = limit
@@ -194,7 +201,7 @@ class InboxStore:
             state,
             bool(prefs.get("marketing_emails", True)),
             messages,
-            encode_cursor(response.get("LastEvaluatedKey")),
+            self._cursors.encode(response.get("LastEvaluatedKey"), scope),
         )
 
     def state(self, user_id: str) -> StateRecord:
@@ -232,12 +239,13 @@ class InboxStore:
             "ScanIndexForward": False,
             "Limit": limit * 4,
         }
-        start = decode_cursor(cursor, {"PK", "SK"})
+        scope = f"inbox-search\n{folded_query}"
+        start = self._cursors.decode(cursor, scope, {"PK", "SK"}, ("PK", _user(user_id)))
         if start:
             request["ExclusiveStartKey"] = start
         response = self._db.query(**request)
         found = [record(MessageRecord, from_item(i)) for i in response.get("Items", [])]
-        return found, encode_cursor(response.get("LastEvaluatedKey"))
+        return found, self._cursors.encode(response.get("LastEvaluatedKey"), scope)
 
     def messages_and_state(self, user_id: str, message_id: str) -> tuple[MessageRecord | None, StateRecord]:
         response = self._db.batch_get_item(

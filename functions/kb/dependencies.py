@@ -9,6 +9,7 @@ from shared import aws
 from shared.clock import Clock, SystemClock
 from shared.events import EventPublisher
 from shared.log import get_logger
+from shared.ratelimit import RateLimiter
 
 logger = get_logger("kb")
 _clock: Clock = SystemClock()
@@ -26,6 +27,8 @@ def service() -> KbService:
             publisher=EventPublisher(aws.events(), settings.event_bus_name, "portal.kb", _clock),
             clock=_clock,
             logger=logger,
+            limiter=RateLimiter(aws.dynamodb(), settings.kb_table),
+            settings=settings,
         )
     return _service
 

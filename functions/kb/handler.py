@@ -8,4 +8,9 @@ from kb.settings import get_settings
 from shared.resolver import create_resolver, lambda_entry
 
 app = create_resolver(routers=[public.router, agents.router], logger=logger, title="Knowledge base")
-handler = lambda_entry(app, logger, tracing_enabled=lambda: get_settings().tracing_enabled)
+handler = lambda_entry(
+    app,
+    logger,
+    tracing_enabled=lambda: get_settings().tracing_enabled,
+    accounts_table=lambda: get_settings().accounts_table,
+)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,11 @@ from kb.settings import KbSettings
 from kb.store import ArticleRecord, FolderRecord, KbStore
 from kb.text import render_markdown
 from shared.clock import Clock, iso
-from shared.errors import Conflict, FieldError, Invalid, NotFound
+from shared.errors import Conflict, FieldError, Invalid, NotFound, RateLimited
 from shared.events import DomainEvent, EventPublisher, publish_after_commit
 from shared.identity import Caller
 from shared.ids import new_id
+from shared.ratelimit import RateLimiter
 
 REBUILD_REQUEST_SECONDS = 60
 
@@ -76,6 +78,15 @@ class KbService:
     publisher: EventPublisher
     clock: Clock
     logger: Logger
+    limiter: RateLimiter
+    settings: KbSettings
+
+    def _first_today(self, kind: str, article_id: str, source_ip: str) -> bool:
+        """Views and deflections count once per source address, article and day: a script cannot stuff
+        the counters that the least-helpful report and the ranking of articles rely on."""
+        now = self.clock.now()
+        expires = int((now + timedelta(days=2)).timestamp())
+        return self.store.first_today(kind, article_id, source_ip, now.date().isoformat(), expires)
 
     def _changed(self, article_id: str, change: str) -> None:
         publish_after_commit(
@@ -108,11 +119,15 @@ class KbService:
             raise NotFound("kb.folder_not_found")
         return to_folder(found, [a for a in articles if a.folder_id == folder_id and a.status == "published"])
 
-    def article(self, article_id: str) -> models.Article:
+    def article(self, article_id: str, source_ip: str) -> models.Article:
         article = self.store.get_article(article_id)
         if article is None or article.status != "published":
             raise NotFound("kb.article_not_found")
-        views = self.store.count(article_id, "views")
+        views = (
+            self.store.count(article_id, "views")
+            if self._first_today("view", article_id, source_ip)
+            else None
+        )
         return to_article(dataclasses.replace(article, views=views or article.views), agent=False)
 
     def search(self, query: str, folder_id: str | None, language: str | None) -> models.SearchResult:
@@ -130,11 +145,30 @@ class KbService:
         hits = index.search(text, language=request.language, limit=5, match_all=False) if index else []
         return models.SearchResult(query=request.subject, items=[to_hit(h) for h in hits])
 
-    def deflect(self, article_id: str) -> models.Deflected:
-        count = self.store.count(article_id, "deflections")
+    def deflect(self, article_id: str, source_ip: str) -> models.Deflected:
+        if self._first_today("deflection", article_id, source_ip):
+            count = self.store.count(article_id, "deflections")
+        else:
+            article = self.store.get_article(article_id)
+            count = article.deflections if article is not None and article.status == "published" else None
         if count is None:
             raise NotFound("kb.article_not_found")
         return models.Deflected(deflections=count)
+
+    def anonymous_vote(
+        self, token: str, article_id: str, vote: models.VoteIn, source_ip: str
+    ) -> models.VoteResult:
+        """The browser picks its own token, so one source address gets a limited number of votes an hour."""
+        allowed, retry_after = self.limiter.allow(
+            "kb-vote-source",
+            source_ip,
+            limit=self.settings.requests_per_source_per_hour,
+            window_seconds=3600,
+            now=self.clock.now(),
+        )
+        if not allowed:
+            raise RateLimited("request.rate_limited", retry_after_seconds=retry_after)
+        return self.vote(f"anonymous:{token}", article_id, vote)
 
     def vote(self, voter: str, article_id: str, vote: models.VoteIn) -> models.VoteResult:
         comment = (vote.comment or "").strip() or None
@@ -142,7 +176,7 @@ class KbService:
             comment = None  # a comment explains what is wrong
         counted = self.store.vote(article_id, voter, vote.helpful, comment, iso(self.clock.now()))
         article = self.store.get_article(article_id)
-        if article is None:
+        if article is None or article.status != "published":
             raise NotFound("kb.article_not_found")
         return models.VoteResult(
             counted=counted, helpful_yes=article.helpful_yes, helpful_no=article.helpful_no

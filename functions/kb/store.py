@@ -178,6 +178,23 @@ class KbStore:
             raise
         return int(from_item(response["Attributes"])[counter])
 
+    def first_today(self, kind: str, article_id: str, source: str, day: str, expires_epoch: int) -> bool:
+        """Marks that `source` (hashed) did `kind` on the article today; False when it had already."""
+        try:
+            self._db.put_item(
+                TableName=self._table,
+                Item={
+                    **key(f"ONCE#{kind}#{article_id}", f"{day}#{token_digest(source)}"),
+                    **to_item({"expires_at": expires_epoch}),
+                },
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except ClientError as error:
+            if is_conditional_failure(error):
+                return False
+            raise
+        return True
+
     def vote(self, article_id: str, voter: str, helpful: bool, comment: str | None, at: str) -> bool:
         """One vote per voter and article, counted in the same transaction; False for a second vote."""
         try:
@@ -214,6 +231,8 @@ class KbStore:
             )
         except ClientError as error:
             reasons = cancellation_reasons(error)
+            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+                raise NotFound("kb.article_not_found") from None  # unpublished: whoever voted before
             if reasons and reasons[0] == "ConditionalCheckFailed":
                 return False
             if reasons:

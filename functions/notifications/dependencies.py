@@ -8,8 +8,9 @@ from notifications.delivery import Notifier
 from notifications.service import CalendarsService
 from notifications.settings import get_settings
 from notifications.store import NotificationsStore
-from shared import aws
+from shared import aws, secrets
 from shared.clock import Clock, SystemClock
+from shared.cursors import CursorCodec
 from shared.log import get_logger
 from shared.mail import Mailer, MailRenderer
 from shared.sms import SmsSender
@@ -22,7 +23,12 @@ _notifier: Notifier | None = None
 
 def _store() -> NotificationsStore:
     settings = get_settings()
-    return NotificationsStore(aws.dynamodb(), settings.notifications_table, settings.accounts_table)
+    return NotificationsStore(
+        aws.dynamodb(),
+        settings.notifications_table,
+        settings.accounts_table,
+        CursorCodec(lambda: secrets.value(settings.signing_secret_arn)),
+    )
 
 
 def service() -> CalendarsService:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from notifications.rules import Actor, ChangeKind
+from notifications.rules import ChangeKind
 
 KINDS: dict[str, ChangeKind] = {
     "AppointmentBooked": "booked",
@@ -30,7 +30,9 @@ class AppointmentData(_Lenient):
     start: AwareDatetime
     previous_start: AwareDatetime | None = None
     changed_at: AwareDatetime
-    changed_by: Actor
+    changed_by: str = Field(
+        min_length=1, max_length=40, description="patient_online or practice; others are logged, not sent"
+    )
     patient_display_name: str | None = Field(default=None, max_length=120)
 
 

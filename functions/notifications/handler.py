@@ -8,4 +8,9 @@ from notifications.settings import get_settings
 from shared.resolver import create_resolver, lambda_entry
 
 app = create_resolver(routers=[calendars.router], logger=logger, title="Notifications")
-handler = lambda_entry(app, logger, tracing_enabled=lambda: get_settings().tracing_enabled)
+handler = lambda_entry(
+    app,
+    logger,
+    tracing_enabled=lambda: get_settings().tracing_enabled,
+    accounts_table=lambda: get_settings().accounts_table,
+)

@@ -94,7 +94,8 @@ class CalendarsService:
         return to_calendar(updated, warnings, language)
 
     def deliveries(self, caller: Caller, calendar_id: str, cursor: str | None) -> models.DeliveryPage:
-        self._calendar(caller, calendar_id, admin=True)
+        """The organisation's admins, and agents (read-only: "why did my SMS not arrive?")."""
+        self._calendar(caller, calendar_id, admin=not caller.is_agent)
         found, next_cursor = self.store.deliveries(calendar_id, cursor, self.settings.page_size)
         return models.DeliveryPage(items=[to_delivery(d) for d in found], next_cursor=next_cursor)
 

@@ -11,6 +11,7 @@ from shared.settings import FunctionSettings
 
 class NotificationsSettings(FunctionSettings):
     notifications_table: str = Field(min_length=1)
+    signing_secret_arn: str = Field(default="", description="HTTP function: signs list cursors")
     accounts_table: str = Field(default="")
     sender_address: str = Field(default="support@example.com", min_length=3)
     sms_sender_id: str = Field(default="Praxis", min_length=1, max_length=11)

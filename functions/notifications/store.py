@@ -18,11 +18,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from botocore.exceptions import ClientError
 
 from shared import directory
+from shared.cursors import CursorCodec
 from shared.dynamo import (
     batch_get_all,
     cancellation_reasons,
-    decode_cursor,
-    encode_cursor,
     from_item,
     is_conditional_failure,
     key,
@@ -37,6 +36,10 @@ if TYPE_CHECKING:
 
 Channel = Literal["email", "sms"]
 Status = Literal["pending", "sent", "skipped", "failed", "missed"]
+
+
+def _no_cursors() -> bytes:
+    raise RuntimeError("this store was built without a cursor codec")
 
 
 @dataclass(frozen=True)
@@ -87,10 +90,13 @@ def _counter_key(org_id: str) -> dict[str, Any]:
 
 
 class NotificationsStore:
-    def __init__(self, client: DynamoDBClient, table: str, accounts_table: str = "") -> None:
+    def __init__(
+        self, client: DynamoDBClient, table: str, accounts_table: str = "", cursors: CursorCodec | None = None
+    ) -> None:
         self._db = client
         self._table = table
         self._accounts_table = accounts_table
+        self._cursors = cursors or CursorCodec(_no_cursors)
 
     # --- who asks, and the licence (read-only, accounts table) -----------------------------
 
@@ -257,12 +263,13 @@ class NotificationsStore:
             "ScanIndexForward": False,
             "Limit": limit,
         }
-        start = decode_cursor(cursor, {"PK", "SK"})
+        scope = "deliveries"
+        start = self._cursors.decode(cursor, scope, {"PK", "SK"}, ("PK", f"CALENDAR#{calendar_id}"))
         if start:
             request["ExclusiveStartKey"] = start
         response = self._db.query(**request)
         found = [record(DeliveryRecord, from_item(i)) for i in response.get("Items", [])]
-        return found, encode_cursor(response.get("LastEvaluatedKey"))
+        return found, self._cursors.encode(response.get("LastEvaluatedKey"), scope)
 
     def due_retries(self, now_iso: str) -> list[DeliveryRecord]:
         items = query_all(

@@ -6,16 +6,12 @@ exactly which calls a request makes.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import json
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
-
-from shared.errors import FieldError, Invalid
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -88,23 +84,3 @@ def batch_get_all(
         found.extend(from_item(i) for i in response.get("Responses", {}).get(table, []))
         request = dict(response.get("UnprocessedKeys") or {})
     return found
-
-
-def encode_cursor(last_key: Mapping[str, Any] | None) -> str | None:
-    """A page's LastEvaluatedKey as an opaque, URL-safe cursor."""
-    if not last_key:
-        return None
-    return base64.urlsafe_b64encode(json.dumps(last_key, separators=(",", ":")).encode()).decode()
-
-
-def decode_cursor(cursor: str | None, key_names: set[str]) -> dict[str, Any] | None:
-    """The ExclusiveStartKey of a cursor this API issued; a field error for anything else."""
-    if not cursor:
-        return None
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except ValueError:
-        decoded = None
-    if not isinstance(decoded, dict) or set(decoded) != key_names:
-        raise Invalid("request.invalid", fields=[FieldError("cursor", "field.invalid")])
-    return decoded

@@ -109,9 +109,17 @@ _CATALOGUE: Catalogue = {
         "en": "Please enter a valid e-mail address.",
     },
     "field.invalid": {"de": "Ungültiger Wert.", "en": "Invalid value."},
+    "field.cursor": {
+        "de": "Diese Seitenmarke gehört nicht zu dieser Liste. Bitte laden Sie die Liste neu.",
+        "en": "This page marker does not belong to this list. Please reload the list.",
+    },
     "field.consent_required": {
         "de": "Bitte stimmen Sie der Datenschutzerklärung zu.",
         "en": "Please accept the privacy policy.",
+    },
+    "auth.session_ended": {
+        "de": "Ihre Sitzung ist beendet. Bitte melden Sie sich erneut an.",
+        "en": "Your session has ended. Please sign in again.",
     },
     "auth.agents_only": {
         "de": "Diese Funktion steht nur dem Support-Team zur Verfügung.",

@@ -19,13 +19,12 @@ import hmac
 import re
 from dataclasses import dataclass
 
-from shared import aws
+from shared import secrets
 from shared.addresses import normalise_or_none
 
 PREFIX = "reply+"
 MAC_CHARS = 26  # 130 bits
 _TOKEN = re.compile(r"^reply\+([0-9a-hjkmnp-tv-z]{26})\.([a-z2-7]{26})$")
-_secrets: dict[str, bytes] = {}
 
 
 @dataclass(frozen=True)
@@ -36,14 +35,7 @@ class ReplyToken:
 
 def secret(secret_arn: str) -> bytes:
     """The signing secret, read from Secrets Manager once per process."""
-    if secret_arn not in _secrets:
-        value = aws.secretsmanager().get_secret_value(SecretId=secret_arn)["SecretString"]
-        _secrets[secret_arn] = value.encode()
-    return _secrets[secret_arn]
-
-
-def forget_secrets() -> None:
-    _secrets.clear()
+    return secrets.value(secret_arn)
 
 
 def mac(key: bytes, ticket_id: str, participant: str) -> str:

@@ -18,7 +18,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
 
-from shared import i18n
+from shared import aws, directory, i18n, sessions
 from shared.dynamo import error_code
 from shared.errors import DomainError, RateLimited
 from shared.identity import Caller, caller_from_event
@@ -64,6 +64,17 @@ BODY_GATE = BodyGate()
 
 def language(app: APIGatewayHttpResolver | APIGatewayHttpRouter) -> i18n.Language:
     return i18n.negotiate(app.current_event.headers.get("accept-language"))
+
+
+def base_url(app: APIGatewayHttpResolver | APIGatewayHttpRouter) -> str:
+    """This API's own address, as the client reached it (for links the API hands out)."""
+    event = app.current_event
+    proto = event.headers.get("x-forwarded-proto") or "https"
+    return f"{proto}://{event.request_context.domain_name}"
+
+
+def source_ip(app: APIGatewayHttpResolver | APIGatewayHttpRouter) -> str:
+    return str(app.current_event.request_context.http.source_ip)
 
 
 def current_caller(app: APIGatewayHttpResolver | APIGatewayHttpRouter) -> Caller:
@@ -213,10 +224,26 @@ def _header(event: dict[str, Any], name: str) -> str | None:
     return None
 
 
+def _refusal(status: int, code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+    headers = {"Content-Type": JSON}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    return {
+        "statusCode": status,
+        "headers": headers,
+        "body": error_body(code, message, fields),
+        "isBase64Encoded": False,
+    }
+
+
 def lambda_entry(
-    app: APIGatewayHttpResolver, logger: Logger, tracing_enabled: Callable[[], bool]
+    app: APIGatewayHttpResolver,
+    logger: Logger,
+    tracing_enabled: Callable[[], bool],
+    accounts_table: Callable[[], str],
 ) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
-    """The function's handler: logging context, and tracing when the settings say so.
+    """The function's handler: logging context, the body and session gates, and tracing when the
+    settings say so.
 
     Settings are read at the first invocation, not at import; the X-Ray SDK is imported only when
     tracing is on, so a function without tracing does not pay for it at cold start.
@@ -225,17 +252,19 @@ def lambda_entry(
     def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         request_id = ((event.get("requestContext") or {}).get("requestId")) or None
         logger.set_correlation_id(request_id)
+        lang = i18n.negotiate(_header(event, "accept-language"))
         refused = BODY_GATE.check(event)
         if refused is not None:
-            lang = i18n.negotiate(_header(event, "accept-language"))
             fields = {"body": i18n.text(refused.field_key, lang)} if refused.field_key else None
             logger.info("request rejected", extra={"reason": refused.code, "fields": sorted(fields or {})})
-            return {
-                "statusCode": refused.status,
-                "headers": {"Content-Type": JSON},
-                "body": error_body(refused.code, i18n.text(refused.message_key, lang), fields),
-                "isBase64Encoded": False,
-            }
+            return _refusal(refused.status, refused.code, i18n.text(refused.message_key, lang), fields)
+        claims = (((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt") or {}).get(
+            "claims"
+        )
+        directory.forget()
+        if claims and not sessions.check(aws.dynamodb(), accounts_table(), claims):
+            logger.info("request refused", extra={"code": "session_ended"})
+            return _refusal(401, "session_ended", i18n.text("auth.session_ended", lang))
         return app.resolve(event, context)
 
     logged = logger.inject_lambda_context(clear_state=True)(resolve)

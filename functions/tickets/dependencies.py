@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from shared import aws
+from shared import aws, secrets
 from shared.clock import Clock, SystemClock
+from shared.cursors import CursorCodec
 from shared.events import EventPublisher
 from shared.identity import AGENTS_GROUP
 from shared.log import get_logger
@@ -37,7 +38,12 @@ def service() -> TicketsService:
     if _service is None:
         settings = get_settings()
         _service = TicketsService(
-            store=TicketsStore(aws.dynamodb(), settings.tickets_table, settings.accounts_table),
+            store=TicketsStore(
+                aws.dynamodb(),
+                settings.tickets_table,
+                settings.accounts_table,
+                CursorCodec(lambda: secrets.value(settings.signing_secret_arn)),
+            ),
             links=AttachmentLinks(aws.s3(), settings.attachments_bucket),
             publisher=EventPublisher(aws.events(), settings.event_bus_name, "portal.tickets", _clock),
             limiter=RateLimiter(aws.dynamodb(), settings.tickets_table),
@@ -45,6 +51,7 @@ def service() -> TicketsService:
             settings=settings,
             logger=logger,
             is_agent_user=_is_agent_user,
+            signing_key=lambda: secrets.value(settings.signing_secret_arn),
         )
     return _service
 

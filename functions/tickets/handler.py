@@ -8,4 +8,9 @@ from tickets.routes import agents, tickets
 from tickets.settings import get_settings
 
 app = create_resolver(routers=[tickets.router, agents.router], logger=logger, title="Tickets")
-handler = lambda_entry(app, logger, tracing_enabled=lambda: get_settings().tracing_enabled)
+handler = lambda_entry(
+    app,
+    logger,
+    tracing_enabled=lambda: get_settings().tracing_enabled,
+    accounts_table=lambda: get_settings().accounts_table,
+)

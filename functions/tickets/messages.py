@@ -74,6 +74,10 @@ MESSAGES: Catalogue = {
         "en": "The key of a request type cannot be changed.",
     },
     "attachment.not_found": {"de": "Der Anhang wurde nicht gefunden.", "en": "The attachment was not found."},
+    "attachment.link_invalid": {
+        "de": "Dieser Download-Link ist ungültig oder abgelaufen. Bitte öffnen Sie den Anhang erneut.",
+        "en": "This download link is invalid or has expired. Please open the attachment again.",
+    },
     "attachment.pending": {
         "de": "Der Anhang wird noch geprüft. Bitte warten Sie einen Moment.",
         "en": "The attachment is still being checked. Please wait a moment.",

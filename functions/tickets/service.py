@@ -29,8 +29,16 @@ from shared.i18n import Language, text
 from shared.identity import Caller
 from shared.ids import new_id
 from shared.ratelimit import RateLimiter
-from tickets import models, rules
-from tickets.attachments import ALLOWED_TYPES, HEAD_BYTES, AttachmentLinks, judge, safe_filename
+from tickets import downloads, models, rules
+from tickets.attachments import (
+    ALLOWED_TYPES,
+    AttachmentLinks,
+    filename_for,
+    is_servable,
+    judge,
+    mail_key,
+    upload_key,
+)
 from tickets.inbound import InboundFile
 from tickets.request_types import SEED, RequestType, validate_fields
 from tickets.settings import TicketsSettings
@@ -88,6 +96,7 @@ class TicketsService:
     settings: TicketsSettings
     logger: Logger
     is_agent_user: AgentCheck
+    signing_key: Callable[[], bytes]
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -553,19 +562,17 @@ class TicketsService:
         the others are dropped and counted."""
         kept = []
         for file in files:
-            verdict = judge(
-                file.data[:HEAD_BYTES], len(file.data), file.content_type, self.settings.max_attachment_bytes
-            )
+            verdict = judge(file.data, file.content_type, self.settings.max_attachment_bytes)
             if not verdict.clean:
                 continue
             attachment_id = new_id()
-            object_key = f"tickets/mail/{ticket_id}/{attachment_id}"
+            object_key = mail_key(ticket_id, attachment_id)
             self.links.put(object_key, file.data, file.content_type)
             kept.append(
                 AttachmentRecord(
                     attachment_id=attachment_id,
                     owner_id=author.user_id or "email",
-                    filename=safe_filename(file.filename),
+                    filename=filename_for(file.filename, file.content_type),
                     content_type=file.content_type,
                     size=len(file.data),
                     state="clean",
@@ -846,11 +853,11 @@ class TicketsService:
                 ],
             )
         attachment_id = new_id()
-        object_key = f"tickets/uploads/{caller.user_id}/{attachment_id}"
+        object_key = upload_key(caller.user_id, attachment_id)
         upload = AttachmentRecord(
             attachment_id=attachment_id,
             owner_id=caller.user_id,
-            filename=request.filename,
+            filename=filename_for(request.filename, request.content_type),
             content_type=request.content_type,
             size=request.size,
             state="pending",
@@ -874,16 +881,33 @@ class TicketsService:
             raise NotFound("attachment.not_found")
         return to_attachment(upload)
 
-    def download(self, caller: Caller, ticket_id: str, attachment_id: str) -> models.Download:
+    def download(self, caller: Caller, ticket_id: str, attachment_id: str, base_url: str) -> models.Download:
+        """A short-lived link to the judged bytes of an attachment of a ticket the caller may see."""
         view, _, _ = self._view(caller, ticket_id)
         attachment = next((a for a in view.attachments if a.attachment_id == attachment_id), None)
-        if attachment is None or attachment.state != "clean":
+        if attachment is None or attachment.state != "clean" or not is_servable(attachment.object_key):
             raise NotFound("attachment.not_found")
         seconds = self.settings.download_link_seconds
-        url = self.links.download(
-            attachment.object_key, attachment.filename, attachment.content_type, seconds
+        grant = downloads.Grant(
+            attachment.object_key,
+            filename_for(attachment.filename, attachment.content_type),
+            attachment.content_type,
+            int(self.clock.now().timestamp()) + seconds,
         )
-        return models.Download(url=url, expires_in=seconds)
+        token = downloads.sign(self.signing_key(), grant)
+        return models.Download(url=f"{base_url}/downloads/{token}", expires_in=seconds)
+
+    def serve_download(self, token: str) -> tuple[downloads.Grant, bytes]:
+        """The bytes behind a download link; 404 for a link that is forged, expired or gone."""
+        grant = downloads.verify(self.signing_key(), token, int(self.clock.now().timestamp()))
+        stored = (
+            self.links.read(grant.object_key, self.settings.max_attachment_bytes)
+            if grant is not None and is_servable(grant.object_key)
+            else None
+        )
+        if grant is None or stored is None or stored.data is None:
+            raise NotFound("attachment.link_invalid")
+        return grant, stored.data
 
 
 # --- mapping to the API ----------------------------------------------------------------------

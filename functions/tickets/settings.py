@@ -11,6 +11,7 @@ from shared.settings import FunctionSettings
 
 class TicketsSettings(FunctionSettings):
     tickets_table: str = Field(min_length=1)
+    signing_secret_arn: str = Field(default="", description="HTTP function: signs cursors and download links")
     accounts_table: str = Field(default="", description="Read-only: profiles of signed-in callers")
     attachments_bucket: str = Field(default="")
     user_pool_id: str = Field(default="", description="To check that an assignee is an agent")

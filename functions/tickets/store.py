@@ -21,11 +21,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from botocore.exceptions import ClientError
 
 from shared import directory
+from shared.cursors import CursorCodec
 from shared.dynamo import (
     batch_get_all,
     cancellation_reasons,
-    decode_cursor,
-    encode_cursor,
     from_item,
     is_conditional_failure,
     key,
@@ -42,6 +41,10 @@ if TYPE_CHECKING:
 
 CASE_PREFIX = "SR-"
 MAX_COUNTER_ATTEMPTS = 5
+
+
+def _no_cursors() -> bytes:
+    raise RuntimeError("this store was built without a cursor codec")
 
 
 @dataclass(frozen=True)
@@ -162,10 +165,13 @@ def owner_key(organisation_id: str | None, requester_id: str | None) -> str | No
 
 
 class TicketsStore:
-    def __init__(self, client: DynamoDBClient, table: str, accounts_table: str) -> None:
+    def __init__(
+        self, client: DynamoDBClient, table: str, accounts_table: str, cursors: CursorCodec | None = None
+    ) -> None:
         self._db = client
         self._table = table
         self._accounts_table = accounts_table
+        self._cursors = cursors or CursorCodec(_no_cursors)
 
     # --- request types ---------------------------------------------------------------------
 
@@ -414,12 +420,15 @@ class TicketsStore:
             request["ExpressionAttributeValues"][":r"] = {"S": requester_id}
         if filters:
             request["FilterExpression"] = " AND ".join(filters)
-        start = decode_cursor(cursor, {"PK", "SK", f"{index}PK", f"{index}SK"})
+        scope = f"tickets\n{request_type or ''}\n{requester_id or ''}"
+        start = self._cursors.decode(
+            cursor, scope, {"PK", "SK", f"{index}PK", f"{index}SK"}, (f"{index}PK", partition)
+        )
         if start:
             request["ExclusiveStartKey"] = start
         response = self._db.query(**request)
         tickets = [record(TicketRecord, from_item(i)) for i in response.get("Items", [])]
-        return tickets, encode_cursor(response.get("LastEvaluatedKey"))
+        return tickets, self._cursors.encode(response.get("LastEvaluatedKey"), scope)
 
     # --- attachments ---------------------------------------------------------------------
 
@@ -442,19 +451,28 @@ class TicketsStore:
         return found
 
     def set_upload_state(
-        self, owner_id: str, attachment_id: str, state: str, size: int, reason: str | None
+        self,
+        owner_id: str,
+        attachment_id: str,
+        state: str,
+        size: int,
+        reason: str | None,
+        object_key: str | None = None,
     ) -> bool:
-        """Records a scan's verdict once; False when the upload is unknown or was already scanned."""
+        """Records a scan's verdict once (and where the judged bytes are); False when the upload is
+        unknown or was already scanned."""
+        values = {":s": state, ":z": size, ":pending": "pending", ":r": reason, ":k": object_key}
+        sets = ["#s = :s", "#z = :z"] + [
+            f"{n} = {v}" for n, v in (("reason", ":r"), ("object_key", ":k")) if values[v] is not None
+        ]
         try:
             self._db.update_item(
                 TableName=self._table,
                 Key=key(f"UPLOAD#{owner_id}", f"ATTACHMENT#{attachment_id}"),
-                UpdateExpression="SET #s = :s, #z = :z" + (", reason = :r" if reason else ""),
+                UpdateExpression="SET " + ", ".join(sets),
                 ConditionExpression="attribute_exists(PK) AND #s = :pending",
                 ExpressionAttributeNames={"#s": "state", "#z": "size"},
-                ExpressionAttributeValues=to_item(
-                    {":s": state, ":z": size, ":pending": "pending", **({":r": reason} if reason else {})}
-                ),
+                ExpressionAttributeValues=to_item(values),
             )
         except ClientError as error:
             if is_conditional_failure(error):

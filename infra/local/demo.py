@@ -3,6 +3,7 @@ activate, create an organisation, invite, accept), so the demo also proves the j
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -46,16 +47,21 @@ class PortalClient:
         result: dict[str, Any] = response.json()
         return result
 
-    def last_token_for(self, email: str, path_word: str) -> str:
-        """The token of the newest link containing `path_word` mailed to `email`."""
-        for mail in reversed(self.outbox()["mails"]):
-            if mail["to"] != email:
-                continue
-            for link in mail["links"]:
-                parts = urlsplit(link)
-                if path_word in parts.path and parts.fragment.startswith("token="):
-                    return parts.fragment[len("token=") :]
-        raise LookupError(f"no {path_word} link mailed to that address")
+    def last_token_for(self, email: str, path_word: str, wait_seconds: float = 15, seen: int = 0) -> str:
+        """The token of the newest link containing `path_word` mailed to `email`, among the mails after
+        the first `seen` of that address. Some mails are sent asynchronously (registration, password
+        reset), so this waits for the mail as a person would."""
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            mails = [m for m in self.outbox()["mails"] if m["to"] == email][seen:]
+            for mail in reversed(mails):
+                for link in mail["links"]:
+                    parts = urlsplit(link)
+                    if path_word in parts.path and parts.fragment.startswith("token="):
+                        return parts.fragment[len("token=") :]
+            if time.monotonic() > deadline:
+                raise LookupError(f"no {path_word} link mailed to that address")
+            time.sleep(0.1)  # a real asynchronous flow (SQS -> worker -> SES) on the local stack
 
     def register_and_activate(self, user: DemoUser) -> dict[str, Any]:
         response = self.call(

@@ -105,6 +105,13 @@ def build_event(
 ) -> dict[str, Any]:
     """The API Gateway HTTP API (payload 2.0) event for one request."""
     now = time.time()
+    headers = {
+        **headers,
+        "host": headers.get("host", f"127.0.0.1:{port}"),
+        "x-forwarded-for": source_ip,
+        "x-forwarded-port": str(port),
+        "x-forwarded-proto": "http",  # API Gateway: https; the local API serves plain HTTP
+    }
     text_types = ("json", "text", "xml", "x-www-form-urlencoded")
     is_text = not body or any(t in headers.get("content-type", "") for t in text_types)
     params: dict[str, str] = {}

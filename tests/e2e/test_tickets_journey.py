@@ -10,10 +10,11 @@ import requests
 
 from infra.local.demo import ADMIN, AGENT, PortalClient
 from tests.e2e.conftest import RunningStack
+from tests.support import files
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-HTML = b"<!DOCTYPE html><html><script>alert(1)</script></html>"
-SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+PDF = files.pdf()
+HTML = files.HTML
+SVG = files.SVG
 FOUR_MB = 4 * 1024 * 1024
 
 
@@ -130,6 +131,7 @@ def test_customer_and_agent_work_a_ticket_with_a_pdf(stack: RunningStack) -> Non
     downloaded = requests.get(link["url"], timeout=30)
     assert downloaded.content == PDF
     assert downloaded.headers["content-disposition"].startswith("attachment;")
+    assert downloaded.headers["x-content-type-options"] == "nosniff"
 
 
 def test_disguised_and_oversized_files_are_refused_and_never_downloadable(stack: RunningStack) -> None:

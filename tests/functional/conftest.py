@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from infra.local import outbox
+from infra.local.delivery import sqs_event
+from infra.local.lambda_runtime import LocalContext
 from tests.conftest import REGION, LocalAws
 from tests.support.api import ApiResponse, InProcessApi
 from tests.support.clock import FrozenClock
@@ -61,12 +63,45 @@ class AccountsDriver:
     def call(self, method: str, path: str, **kwargs: Any) -> ApiResponse:
         return self.api.call(method, path, **kwargs)
 
+    def fetch(self, url: str) -> ApiResponse:
+        return self.api.fetch(url)
+
     @staticmethod
     def new_email(prefix: str = "user") -> str:
         return f"{prefix}-{uuid.uuid4().hex[:10]}@praxis-muster.example"
 
-    @staticmethod
-    def mails_to(email: str) -> list[dict[str, Any]]:
+    def run_account_requests(self) -> tuple[int, int]:
+        """Runs the accounts worker once over what the API queued (registrations, reset requests), as
+        Lambda would after the answer went out: handled messages are deleted, failed ones come back
+        (as after their visibility timeout). Returns (handled, failed)."""
+        from accounts.worker import handler
+
+        sqs = self.aws.client("sqs")
+        url = self.aws.resolver.physical_ids["AccountRequestsQueue"]
+        arn = self.aws.resolver.attributes["AccountRequestsQueue"]["Arn"]
+        handled, failed = 0, []
+        while got := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get(
+            "Messages", []
+        ):
+            result = handler(sqs_event(got, arn, REGION), LocalContext("AccountsWorkerFunction", "batch"))
+            failed_ids = {f["itemIdentifier"] for f in result["batchItemFailures"]}
+            done = [m for m in got if m["MessageId"] not in failed_ids]
+            if done:
+                sqs.delete_message_batch(
+                    QueueUrl=url,
+                    Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
+                )
+            handled += len(done)
+            failed += [m for m in got if m["MessageId"] in failed_ids]
+        for message in failed:
+            sqs.change_message_visibility(
+                QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+            )
+        return handled, len(failed)
+
+    def mails_to(self, email: str) -> list[dict[str, Any]]:
+        """What arrived at `email`, once the asynchronous account requests are done."""
+        assert self.run_account_requests()[1] == 0, "the accounts worker failed"
         return [m for m in outbox.mails(REGION) if m["to"] == email]
 
     def token_from_mail(self, email: str, path_word: str) -> str:
@@ -160,7 +195,7 @@ def accounts(local_aws: LocalAws, function_environment: None) -> Iterator[Accoun
     from notifications import dependencies as notifications_dependencies
     from notifications.handler import handler as notifications_handler
     from notifications.settings import get_settings as notifications_settings
-    from shared import aws
+    from shared import aws, secrets
     from tickets import dependencies as tickets_dependencies
     from tickets.handler import handler as tickets_handler
     from tickets.settings import get_settings as tickets_settings
@@ -174,6 +209,7 @@ def accounts(local_aws: LocalAws, function_environment: None) -> Iterator[Accoun
     ):
         settings.cache_clear()
     aws.reset()
+    secrets.forget()
     clock = FrozenClock()
     domains = (
         accounts_dependencies,

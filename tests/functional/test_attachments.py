@@ -9,11 +9,12 @@ import pytest
 import requests
 
 from tests.functional.conftest import Account, AccountsDriver, submit
+from tests.support import files
 
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
-SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+PDF = files.pdf()
+PNG = files.png()
+HTML = files.HTML
+SVG = files.SVG
 FOUR_MB = 4 * 1024 * 1024
 
 
@@ -91,9 +92,11 @@ def test_a_pdf_becomes_clean_travels_with_the_ticket_and_downloads_as_attachment
             "GET", f"/tickets/{ticket['id']}/attachments/{attachment_id}", token=reader.access_token
         )
         assert link.status == 200
-        fetched = requests.get(link.body["url"], timeout=30)
-        assert fetched.content == PDF
+        fetched = accounts.fetch(link.body["url"])
+        assert fetched.raw == PDF
         assert fetched.headers["content-disposition"].startswith("attachment;")
+        assert fetched.headers["content-type"] == "application/pdf"
+        assert fetched.headers["x-content-type-options"] == "nosniff"
     outsider = accounts.call(
         "GET", f"/tickets/{ticket['id']}/attachments/{attachment_id}", token=people["outsider"].access_token
     )
@@ -196,7 +199,9 @@ def test_a_pending_upload_cannot_be_attached_and_a_scan_runs_once(
     }
 
     assert scan(accounts, slot["fields"]["key"], len(PNG))["results"] == ["clean"]
-    assert scan(accounts, slot["fields"]["key"], len(PNG))["results"] == ["clean"]  # a repeated notification
+    assert scan(accounts, slot["fields"]["key"], len(PNG))["results"] == [
+        "ignored"
+    ]  # a repeated notification
     replied = accounts.call(
         "POST",
         f"/tickets/{ticket['id']}/replies",
@@ -209,7 +214,7 @@ def test_a_pending_upload_cannot_be_attached_and_a_scan_runs_once(
     link = accounts.call(
         "GET", f"/tickets/{ticket['id']}/attachments/{slot['attachment_id']}", token=customer.access_token
     )
-    assert requests.get(link.body["url"], timeout=30).content == PNG
+    assert accounts.fetch(link.body["url"]).raw == PNG
     again = accounts.call(
         "POST",
         f"/tickets/{ticket['id']}/replies",
@@ -233,3 +238,95 @@ def test_someone_elses_upload_cannot_be_attached(accounts: AccountsDriver, peopl
         accounts.call("GET", f"/attachments/{attachment_id}", token=people["admin"].access_token).status
         == 404
     )
+
+
+def _slot(
+    accounts: AccountsDriver, who: Account, filename: str, content_type: str, size: int
+) -> dict[str, Any]:
+    slot = accounts.call(
+        "POST",
+        "/attachments",
+        token=who.access_token,
+        json_body={"filename": filename, "content_type": content_type, "size": size},
+    )
+    assert slot.status == 201, slot.body
+    return dict(slot.body)
+
+
+def _post(slot: dict[str, Any], content: bytes) -> int:
+    return requests.post(
+        slot["url"], data=slot["fields"], files={"file": ("x", content)}, timeout=30
+    ).status_code
+
+
+def test_an_upload_slot_used_again_after_the_scan_never_replaces_what_is_served(
+    accounts: AccountsDriver, people: dict[str, Any]
+) -> None:
+    customer = people["admin"]
+    slot = _slot(accounts, customer, "befund.png", "image/png", len(PNG))
+    key = slot["fields"]["key"]
+    assert _post(slot, PNG) < 300
+    assert scan(accounts, key, len(PNG))["results"] == ["clean"]
+    # the same slot, still within its lifetime, now carries a page: the scan throws it away
+    assert _post(slot, HTML) < 300
+    assert scan(accounts, key, len(HTML))["results"] == ["quarantined"]
+    ticket = submit(accounts, customer, attachment_ids=[slot["attachment_id"]])
+    assert _post(slot, HTML) < 300  # and after the file is attached
+    assert scan(accounts, key, len(HTML))["results"] == ["quarantined"]
+    s3 = accounts.aws.client("s3")
+    bucket = accounts.aws.resolver.physical_ids["AttachmentsBucket"]
+    assert s3.list_objects_v2(Bucket=bucket, Prefix=key).get("KeyCount", 0) == 0
+    link = accounts.call(
+        "GET", f"/tickets/{ticket['id']}/attachments/{slot['attachment_id']}", token=customer.access_token
+    )
+    assert accounts.fetch(link.body["url"]).raw == PNG
+
+
+def test_the_file_name_says_the_checked_type_and_downloads_are_never_sniffed(
+    accounts: AccountsDriver, people: dict[str, Any]
+) -> None:
+    customer = people["admin"]
+    attachment_id, _ = upload(accounts, customer, PNG, "rechnung.html", "image/png")
+    seen = accounts.call("GET", f"/attachments/{attachment_id}", token=customer.access_token).body
+    assert (seen["state"], seen["filename"]) == ("clean", "rechnung.png")
+    ticket = submit(accounts, customer, attachment_ids=[attachment_id])
+    link = accounts.call(
+        "GET", f"/tickets/{ticket['id']}/attachments/{attachment_id}", token=customer.access_token
+    )
+    fetched = accounts.fetch(link.body["url"])
+    assert fetched.headers["content-type"] == "image/png"
+    assert fetched.headers["x-content-type-options"] == "nosniff"
+    assert 'filename="rechnung.png"' in fetched.headers["content-disposition"]
+    # a link is good for its minute only, and cannot be changed to name another file
+    token = link.body["url"].rsplit("/", 1)[1]
+    assert accounts.fetch(link.body["url"].replace(token, token[:-2] + "AA")).status == 404
+    accounts.clock.advance(seconds=120)
+    assert accounts.fetch(link.body["url"]).status == 404
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "reason"),
+    [
+        (files.png_with_html_behind(), "image/png", "markup"),
+        (files.pdf_with_javascript(), "application/pdf", "active_content"),
+        (files.truncated_png(), "image/png", "unreadable"),
+    ],
+    ids=["png-with-html-behind", "pdf-with-javascript", "truncated-png"],
+)
+def test_files_that_hide_something_are_rejected(
+    accounts: AccountsDriver, people: dict[str, Any], content: bytes, content_type: str, reason: str
+) -> None:
+    customer = people["admin"]
+    attachment_id, _ = upload(accounts, customer, content, "rechnung.html", content_type)
+    seen = accounts.call("GET", f"/attachments/{attachment_id}", token=customer.access_token).body
+    assert (seen["state"], seen["reason"]) == ("rejected", reason)
+
+
+def test_an_empty_object_ends_rejected_not_pending(accounts: AccountsDriver, people: dict[str, Any]) -> None:
+    customer = people["admin"]
+    slot = _slot(accounts, customer, "leer.pdf", "application/pdf", 10)
+    s3 = accounts.aws.client("s3")
+    bucket = accounts.aws.resolver.physical_ids["AttachmentsBucket"]
+    s3.put_object(Bucket=bucket, Key=slot["fields"]["key"], Body=b"")  # as if the policy had let it through
+    assert scan(accounts, slot["fields"]["key"], 0)["results"] == ["rejected"]
+    assert state(accounts, customer, slot["attachment_id"]) == "rejected"

@@ -15,17 +15,16 @@ def _fresh(service: str) -> object:
     return boto3.client(service)  # type: ignore[call-overload]
 
 
-def test_throttled_mail_gives_503_and_a_retry_works(accounts: AccountsDriver) -> None:
+def test_a_throttled_registration_mail_is_sent_when_the_queue_delivers_again(
+    accounts: AccountsDriver,
+) -> None:
     email = accounts.new_email()
     accounts.inject("sesv2", FailingClient(_fresh("sesv2"), {"send_email": ("TooManyRequestsException", 1)}))
 
-    throttled = accounts.register(email)
-
-    assert throttled.status == 503
-    assert throttled.headers["retry-after"] == "2"
-    assert throttled.error["message"].startswith("Der Dienst ist vorübergehend nicht erreichbar")
-    assert accounts.register(email).status == 202
-    assert len(accounts.mails_to(email)) == 1
+    assert accounts.register(email).status == 202  # the answer does not wait for the mail
+    assert accounts.run_account_requests() == (0, 1)  # SES throttled: the message stays in the queue
+    assert len(accounts.mails_to(email)) == 1  # delivered again, sent once
+    assert accounts.run_account_requests() == (0, 0)
 
 
 def test_activation_stores_nothing_half_when_the_table_write_fails(accounts: AccountsDriver) -> None:
@@ -92,7 +91,9 @@ def test_a_failed_publish_does_not_undo_the_change(accounts: AccountsDriver) -> 
     )
 
 
-def test_read_endpoints_make_one_dynamodb_call(accounts: AccountsDriver) -> None:
+def test_read_endpoints_make_one_dynamodb_call_besides_the_session_check(accounts: AccountsDriver) -> None:
+    """Every signed-in request reads the caller's profile once (shared.sessions); the profile itself
+    is that read."""
     admin = accounts.account("admin")
     org_id = accounts.organisation(admin)
     with count_aws_calls() as profile_calls:
@@ -102,8 +103,8 @@ def test_read_endpoints_make_one_dynamodb_call(accounts: AccountsDriver) -> None
     with count_aws_calls() as member_calls:
         accounts.call("GET", f"/organisations/{org_id}/members", token=admin.access_token)
     assert dict(profile_calls) == {"dynamodb:GetItem": 1}
-    assert dict(organisation_calls) == {"dynamodb:Query": 1}
-    assert dict(member_calls) == {"dynamodb:Query": 1}
+    assert dict(organisation_calls) == {"dynamodb:GetItem": 1, "dynamodb:Query": 1}
+    assert dict(member_calls) == {"dynamodb:GetItem": 1, "dynamodb:Query": 1}
 
 
 def test_write_endpoints_stay_at_their_minimum(accounts: AccountsDriver) -> None:
@@ -124,6 +125,7 @@ def test_write_endpoints_stay_at_their_minimum(accounts: AccountsDriver) -> None
         "events:PutEvents": 1,
     }
     assert dict(invite_calls) == {
+        "dynamodb:GetItem": 1,  # the session check
         "dynamodb:BatchGetItem": 1,
         "dynamodb:TransactWriteItems": 1,
         "dynamodb:UpdateItem": 1,  # the per-address mail cap

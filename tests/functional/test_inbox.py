@@ -344,7 +344,7 @@ def test_reading_marking_and_searching(
 
     with count_aws_calls() as calls:
         assert accounts.call("POST", "/inbox/read-all", token=token).body == {"unread": 0}
-    assert dict(calls) == {"dynamodb:UpdateItem": 1}
+    assert dict(calls) == {"dynamodb:GetItem": 1, "dynamodb:UpdateItem": 1}  # the session check, the write
     assert all(m["read"] for m in inbox_of(accounts, token)["items"])
     unread_again = accounts.call("PUT", f"/inbox/{newest['id']}/read", token=token, json_body={"read": False})
     assert unread_again.body["read"] is False
@@ -372,7 +372,7 @@ def test_the_feed_returns_what_is_new_since_the_cursor_in_one_query(
         polled = accounts.call(
             "GET", "/inbox/feed", token=customer.access_token, query={"since": start["cursor"]}
         ).body
-    assert dict(calls) == {"dynamodb:Query": 1}
+    assert dict(calls) == {"dynamodb:GetItem": 1, "dynamodb:Query": 1}  # the session check, the read
     assert [m["kind"] for m in polled["items"]] == ["ticket", "ticket"]
     assert polled["unread"] == 2
     again = accounts.call(
@@ -409,7 +409,7 @@ def test_broadcasts_reach_everyone_without_a_write_per_user(
             },
         )
     assert published.status == 202
-    assert dict(calls) == {"dynamodb:PutItem": 1, "sqs:SendMessage": 1}
+    assert dict(calls) == {"dynamodb:GetItem": 1, "dynamodb:PutItem": 1, "sqs:SendMessage": 1}
 
     first_job = sqs.receive_message(QueueUrl=jobs, MaxNumberOfMessages=1)["Messages"][0]
     sqs.delete_message(QueueUrl=jobs, ReceiptHandle=first_job["ReceiptHandle"])

@@ -113,6 +113,7 @@ def test_drafts_are_invisible_until_published(accounts: AccountsDriver, kb: dict
     reindex(accounts)
     assert search(accounts, "Videosprechstunde")[0]["id"] == draft["id"]
     first = accounts.call("GET", f"/kb/articles/{draft['id']}").body
+    accounts.api.source_ip = "198.51.100.8"  # views count once per source address and day
     second = accounts.call("GET", f"/kb/articles/{draft['id']}").body
     assert (first["views"], second["views"]) == (1, 2)
     assert first["body_markdown"] is None  # the source is for agents
@@ -195,13 +196,64 @@ def test_one_vote_per_person_and_the_least_helpful_report(
     assert accounts.call("GET", "/agent/kb/reports/least-helpful", token=customer.access_token).status == 403
 
 
-def test_deflections_are_counted(accounts: AccountsDriver, kb: dict[str, Any]) -> None:
+def test_deflections_and_views_count_once_per_source_and_day(
+    accounts: AccountsDriver, kb: dict[str, Any]
+) -> None:
     article = kb["articles"]["Passwort vergessen"]
     counts = [
-        accounts.call("POST", f"/kb/articles/{article}/deflections").body["deflections"] for _ in range(2)
+        accounts.call("POST", f"/kb/articles/{article}/deflections").body["deflections"] for _ in range(3)
     ]
-    assert counts == [1, 2]
+    views = [accounts.call("GET", f"/kb/articles/{article}").body["views"] for _ in range(3)]
+    assert counts == [1, 1, 1] and views == [1, 1, 1]  # a script on one address cannot stuff them
+    accounts.api.source_ip = "198.51.100.7"
+    assert accounts.call("POST", f"/kb/articles/{article}/deflections").body["deflections"] == 2
+    assert accounts.call("GET", f"/kb/articles/{article}").body["views"] == 2
+    accounts.clock.advance(days=1)
+    accounts.api.source_ip = "198.51.100.7"
+    assert accounts.call("POST", f"/kb/articles/{article}/deflections").body["deflections"] == 3
     assert accounts.call("POST", "/kb/articles/nope/deflections").status == 404
+
+
+def test_anonymous_votes_are_limited_per_source_address(accounts: AccountsDriver, kb: dict[str, Any]) -> None:
+    article = kb["articles"]["Passwort vergessen"]
+    answers = [
+        accounts.call(
+            "POST",
+            f"/kb/articles/{article}/anonymous-votes",
+            json_body={"helpful": False, "anonymous_token": f"stuffing-token-{n:08d}"},
+        )
+        for n in range(7)
+    ]
+    assert [a.status for a in answers] == [200] * 5 + [429] * 2  # AnonymousRequestsPerHour is 5 in tests
+    assert answers[-1].headers["retry-after"]
+    agent = kb["agent"].access_token
+    assert accounts.call("GET", f"/agent/kb/articles/{article}", token=agent).body["helpful_no"] == 5
+
+
+def test_voting_on_an_unpublished_article_reveals_nothing(
+    accounts: AccountsDriver, kb: dict[str, Any]
+) -> None:
+    article = kb["articles"]["Zahlungsarten"]
+    customer, agent = kb["customer"].access_token, kb["agent"].access_token
+    voted = accounts.call(
+        "POST", f"/kb/articles/{article}/votes", token=customer, json_body={"helpful": True}
+    )
+    assert voted.status == 200
+    accounts.call("PATCH", f"/agent/kb/articles/{article}", token=agent, json_body={"status": "draft"})
+    missing = accounts.call(
+        "POST", "/kb/articles/01NOSUCHARTICLE0000000000/votes", token=customer, json_body={"helpful": True}
+    )
+    for answer in (
+        accounts.call("POST", f"/kb/articles/{article}/votes", token=customer, json_body={"helpful": True}),
+        accounts.call("POST", f"/kb/articles/{article}/votes", token=agent, json_body={"helpful": False}),
+        accounts.call(
+            "POST",
+            f"/kb/articles/{article}/anonymous-votes",
+            json_body={"helpful": True, "anonymous_token": "browser-0123456789abcdef"},
+        ),
+        accounts.call("POST", f"/kb/articles/{article}/deflections"),
+    ):
+        assert (answer.status, answer.body) == (missing.status, missing.body) == (404, missing.body)
 
 
 def test_customers_cannot_write_and_bad_input_is_named(accounts: AccountsDriver, kb: dict[str, Any]) -> None:

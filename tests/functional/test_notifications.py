@@ -453,3 +453,61 @@ def test_a_throttled_email_is_sent_by_the_next_run(
         "failing": 0,
         "missed": 0,
     }
+
+
+def test_changes_after_the_start_and_unknown_actors_notify_nobody_and_agents_read_why(
+    accounts: AccountsDriver, practice: dict[str, Any]
+) -> None:
+    admin, calendar_id = practice["admin"], practice["calendar_id"]
+    configure(accounts, admin, calendar_id, email=accounts.new_email("dr"), mobile="0176 5550199")
+    events = [
+        event(calendar_id, "Cancelled", changed_at="2026-09-09T12:30:00+02:00"),  # after the 12:00 start
+        event(calendar_id, "Cancelled", changed_at="2026-10-09T09:00:00+02:00"),  # a clean-up, a month on
+        event(
+            calendar_id,
+            "Rescheduled",
+            changed_at="2026-09-09T13:00:00+02:00",
+            start="2026-09-12T09:00:00+02:00",
+            previous_start=START,
+        ),
+        event(calendar_id, "Cancelled", changed_at="2026-09-09T10:00:00+02:00", changed_by="booking_robot"),
+    ]
+    assert consume(accounts, *events) == []
+    assert sent_to(phone="+491765550199") == []
+    agent = accounts.call("GET", f"/calendars/{calendar_id}/deliveries", token=practice["agent"].access_token)
+    assert agent.status == 200  # support answers "why did my SMS not arrive?"
+    reasons = sorted({(d["kind"], d["status"], d["reason"]) for d in agent.body["items"]})
+    assert reasons == [
+        ("cancelled", "skipped", "after_start"),
+        ("cancelled", "skipped", "unknown_actor"),
+        ("rescheduled", "skipped", "after_start"),
+    ]
+    member = accounts.call(
+        "GET", f"/calendars/{calendar_id}/deliveries", token=practice["member"].access_token
+    )
+    assert member.status == 403
+
+
+def test_a_malformed_event_is_logged_without_personal_data_and_counted(
+    accounts: AccountsDriver,
+    practice: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    broken = event(
+        practice["calendar_id"],
+        "Rescheduled",
+        changed_at="not a time",
+        event_id="broken-1",
+        patient="Eva Neu",
+    )
+    capsys.readouterr()
+    assert consume(accounts, broken) == ["m0"]
+    logged = [r for r in caplog.records if r.getMessage() == "malformed appointment event"]
+    assert len(logged) == 1
+    assert logged[0].event_id == "broken-1"  # type: ignore[attr-defined]
+    assert "detail.data.changed_at" in logged[0].fields  # type: ignore[attr-defined]
+    assert "Eva Neu" not in str(logged[0].__dict__)
+    out = capsys.readouterr().out
+    metrics = [json.loads(line) for line in out.splitlines() if line.startswith("{") and '"_aws"' in line]
+    assert [m["MalformedAppointmentEvents"] for m in metrics if "MalformedAppointmentEvents" in m] == [[1.0]]

@@ -205,9 +205,7 @@ def test_a_pdf_is_kept_and_a_file_that_is_not_what_it_claims_is_dropped(
         token=case["customer"].access_token,
     )
     assert link.status == 200, link.body
-    import requests
-
-    assert requests.get(link.body["url"], timeout=10).content.startswith(b"%PDF-")
+    assert accounts.fetch(link.body["url"]).raw.startswith(b"%PDF-")
 
 
 def test_an_answer_to_a_closed_ticket_opens_a_linked_follow_up(

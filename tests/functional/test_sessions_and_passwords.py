@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.functional.conftest import PASSWORD, AccountsDriver
+import pytest
+
+from tests.functional.conftest import PASSWORD, Account, AccountsDriver
+from tests.support.aws_calls import count_aws_calls
 
 NEW_PASSWORD = "Ganz-Neu-Passwort-7"
 
@@ -166,3 +169,62 @@ def test_mails_follow_the_users_language(accounts: AccountsDriver) -> None:
     accounts.call("PATCH", "/accounts/me", token=user.access_token, json_body={"language": "en"})
     accounts.call("POST", "/accounts/password/forgot", json_body={"email": user.email})
     assert accounts.mails_to(user.email)[-1]["subject"] == "Reset your password"
+
+
+def _act(accounts: AccountsDriver, act: str, user: Account) -> None:
+    if act == "sign_out":
+        assert accounts.call("DELETE", "/accounts/sessions", token=user.access_token).status == 204
+    elif act == "change_password":
+        changed = accounts.call(
+            "PUT",
+            "/accounts/password",
+            token=user.access_token,
+            json_body={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+        )
+        assert changed.status == 204
+    else:
+        accounts.call("POST", "/accounts/password/forgot", json_body={"email": user.email})
+        token = accounts.token_from_mail(user.email, "passwort-neu")
+        reset = accounts.call(
+            "POST", "/accounts/password/reset", json_body={"token": token, "password": NEW_PASSWORD}
+        )
+        assert reset.status == 204
+
+
+@pytest.mark.parametrize("act", ["sign_out", "change_password", "reset_password"])
+def test_the_access_token_is_refused_right_after_the_session_ends(accounts: AccountsDriver, act: str) -> None:
+    user = accounts.account()
+    reads = ["/accounts/me", "/tickets", "/inbox", "/agent/kb/articles", "/organisations/x/calendars"]
+    before = [accounts.call("GET", path, token=user.access_token).status for path in reads]
+    assert 401 not in before
+    _act(accounts, act, user)
+    for path in reads:  # every function, not only the one that ended the session
+        after = accounts.call("GET", path, token=user.access_token)
+        assert (after.status, after.error["code"]) == (401, "session_ended"), path
+    signed_in = accounts.call(
+        "POST",
+        "/accounts/sessions",
+        json_body={"email": user.email, "password": PASSWORD if act == "sign_out" else NEW_PASSWORD},
+    )
+    assert accounts.call("GET", "/accounts/me", token=signed_in.body["access_token"]).status == 200
+
+
+@pytest.mark.parametrize("route", ["/accounts/password/forgot", "/accounts/registrations"])
+def test_known_and_unknown_addresses_cost_the_api_the_same_work(accounts: AccountsDriver, route: str) -> None:
+    """The answer goes out after the same AWS calls whatever the address (the worker does the rest),
+    so its timing cannot tell whether an address is registered."""
+    known = accounts.account()
+    accounts.run_account_requests()
+    body = {"full_name": "Eva Neu", "privacy_consent": {"accepted": True, "version": "2026-05"}}
+    answers, calls = [], []
+    for email in (known.email, accounts.new_email("stranger")):
+        with count_aws_calls() as counted:
+            answers.append(
+                accounts.call(
+                    "POST", route, json_body={"email": email, **(body if "registrations" in route else {})}
+                )
+            )
+        calls.append(dict(counted))
+    assert answers[0].status == answers[1].status == 202 and answers[0].body == answers[1].body
+    assert calls[0] == calls[1] == {"dynamodb:UpdateItem": 1, "sqs:SendMessage": 1}
+    assert accounts.run_account_requests() == (2, 0)

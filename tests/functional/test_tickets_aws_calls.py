@@ -30,6 +30,12 @@ def test_calls_per_endpoint(accounts: AccountsDriver, people: dict[str, Any]) ->
     admin, colleague, agent = people["admin"], people["colleague"], people["agent"]
     rows: list[str] = []
     accounts.call("GET", "/request-types")  # the catalogue exists (seeded once)
+    # A warm instance: the signing secret was read at its first list page or link (one
+    # GetSecretValue per cold start, not per request).
+    from shared import secrets
+    from tickets.settings import get_settings
+
+    secrets.value(get_settings().signing_secret_arn)
 
     def measure(route: str, caller: str, action: Callable[[], Any]) -> Any:
         with count_aws_calls() as calls:
@@ -195,7 +201,10 @@ def test_calls_per_endpoint(accounts: AccountsDriver, people: dict[str, Any]) ->
             "",
             "Produced by `tests/functional/test_tickets_aws_calls.py` (botocore before-call events on every",
             "client). `UPDATE_DOCS=1 make functional` rewrites it; the test fails when a count changes.",
-            "Presigning an upload or download is computed locally and makes no call.",
+            "Presigning an upload and signing a download link or list cursor are computed locally and make",
+            "no call (the signing secret is read once per cold start). Every signed-in request reads the",
+            "caller's profile once (the session check, shared.sessions); a use case that needs the profile",
+            "takes that read.",
             "",
             "| route | caller | AWS calls | DynamoDB reads | calls |",
             "|---|---|---|---|---|",

@@ -35,6 +35,8 @@ def _probe(tracing: str) -> dict[str, object]:
         "POWERTOOLS_SERVICE_NAME": "accounts",
         "EVENT_BUS_NAME": "bus",
         "ACCOUNTS_TABLE": "t",
+        "SIGNING_SECRET_ARN": "arn:aws:secretsmanager:eu-central-1:1:secret:s",
+        "ACCOUNT_REQUESTS_QUEUE_URL": "https://sqs.eu-central-1.amazonaws.com/1/q",
         "USER_POOL_ID": "p",
         "USER_POOL_CLIENT_ID": "c",
         "SENDER_ADDRESS": "support@example.com",

@@ -49,6 +49,37 @@ def test_booked_online_always_and_the_practice_never() -> None:
         assert (practice.notify, practice.reason) == (False, "changed_by_practice")
 
 
+@pytest.mark.parametrize(
+    ("changed_at", "reason"),
+    [
+        (START, None),  # at the start itself: still inside [start - 24 h, start]
+        (START + timedelta(minutes=1), "after_start"),  # the appointment has begun
+        (START + timedelta(days=30), "after_start"),  # a clean-up of a past appointment
+        (START - timedelta(hours=24), None),
+        (START - timedelta(hours=24, seconds=1), "more_than_24_hours_before"),
+    ],
+)
+@pytest.mark.parametrize("kind", ["cancelled", "rescheduled"])
+def test_the_window_is_the_24_hours_up_to_the_start(
+    kind: str, changed_at: datetime, reason: str | None
+) -> None:
+    decision = decide(kind, "patient_online", START, changed_at)  # type: ignore[arg-type]
+    assert (decision.notify, decision.reason) == (reason is None, reason)
+
+
+def test_an_unknown_actor_is_not_the_practice_and_notifies_nobody() -> None:
+    for kind in ("booked", "cancelled"):
+        decision = decide(kind, "booking_robot", START, START - timedelta(hours=1))  # type: ignore[arg-type]
+        assert (decision.notify, decision.reason) == (False, "unknown_actor")
+
+
+def test_the_rule_refuses_naive_times() -> None:
+    with pytest.raises(ValueError, match="offset"):
+        decide("cancelled", "patient_online", START.replace(tzinfo=None), START - timedelta(hours=1))
+    with pytest.raises(ValueError, match="offset"):
+        decide("cancelled", "patient_online", START, datetime(2026, 9, 9, 11, 0))
+
+
 LONGEST_CALENDAR = (
     "Prof. Dr. med. Maximiliane Alexandra von Hohenzollern-Sigmaringen-Schönberg (Gemeinschaftspraxis)"
 )

@@ -86,6 +86,7 @@ def test_public_routes_are_exactly_the_intended_ones() -> None:
         ("post", "/kb/suggestions"),
         ("post", "/kb/articles/{article_id}/deflections"),
         ("post", "/kb/articles/{article_id}/anonymous-votes"),
+        ("get", "/downloads/{token}"),  # the signed, short-lived link is the permission
     }
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support import files
 from tickets import rules
-from tickets.attachments import detect, judge, safe_filename
+from tickets.attachments import detect, filename_for, judge
 from tickets.request_types import SEED, FieldDefinition, LocalText, RequestType, validate_fields
 
 MB4 = 4 * 1024 * 1024
@@ -87,23 +88,31 @@ def test_a_customer_reply_ends_waiting_only() -> None:
 
 
 @pytest.mark.parametrize(
-    ("head", "size", "declared", "verdict"),
+    ("data", "declared", "verdict"),
     [
-        (b"%PDF-1.7\n", 100, "application/pdf", (True, None)),
-        (b"\xff\xd8\xff\xe0", 100, "image/jpeg", (True, None)),
-        (b"\x89PNG\r\n\x1a\n", 100, "image/png", (True, None)),
-        (b"<!DOCTYPE html>", 100, "image/png", (False, "type_not_allowed")),
-        (b"<svg xmlns=", 100, "image/png", (False, "type_not_allowed")),
-        (b"\x89PNG\r\n\x1a\n", 100, "application/pdf", (False, "type_mismatch")),
-        (b"%PDF-1.7\n", MB4 + 1, "application/pdf", (False, "too_large")),
-        (b"%PDF-1.7\n", MB4, "application/pdf", (True, None)),
-        (b"", 0, "application/pdf", (False, "empty")),
+        (files.pdf(), "application/pdf", (True, None)),
+        (files.jpeg(), "image/jpeg", (True, None)),
+        (files.png(), "image/png", (True, None)),
+        (files.HTML, "image/png", (False, "type_not_allowed")),
+        (files.SVG, "image/png", (False, "type_not_allowed")),
+        (files.png(), "application/pdf", (False, "type_mismatch")),
+        (files.pdf() + b"\n%" + b"x" * MB4, "application/pdf", (False, "too_large")),
+        (b"", "application/pdf", (False, "empty")),
+        (files.png_with_html_behind(), "image/png", (False, "markup")),
+        (files.png_with_trailing_bytes(), "image/png", (False, "trailing_data")),
+        (files.truncated_png(), "image/png", (False, "unreadable")),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png", (False, "unreadable")),
+        (b"\xff\xd8\xff\xe0" + b"\x00" * 64, "image/jpeg", (False, "unreadable")),
+        (b"%PDF-1.7\n garbage", "application/pdf", (False, "unreadable")),
+        (files.pdf_with_javascript(), "application/pdf", (False, "active_content")),
+        (files.pdf_with_embedded_file(), "application/pdf", (False, "active_content")),
     ],
+    ids=lambda v: v if isinstance(v, str) else None,
 )
-def test_files_are_judged_by_their_bytes(
-    head: bytes, size: int, declared: str, verdict: tuple[bool, str | None]
+def test_files_are_judged_by_all_their_bytes(
+    data: bytes, declared: str, verdict: tuple[bool, str | None]
 ) -> None:
-    result = judge(head, size, declared, MB4)
+    result = judge(data, declared, MB4)
     assert (result.clean, result.reason) == verdict
 
 
@@ -112,15 +121,22 @@ def test_detect_knows_only_the_three_kinds() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "safe"),
+    ("name", "content_type", "safe"),
     [
-        ("befund.pdf", "befund.pdf"),
-        ('a"; x=1.pdf', "a__ x=1.pdf"),
-        ("../../etc/passwd", "passwd"),
-        ("C:\\Users\\x\\scan.png", "scan.png"),
-        ("zeile\r\nneu.pdf", "zeile__neu.pdf"),
-        ("", "anhang"),
+        ("befund.pdf", "application/pdf", "befund.pdf"),
+        ('a"; x=1.pdf', "application/pdf", "a__ x=1.pdf"),
+        ("../../etc/passwd", "application/pdf", "passwd.pdf"),
+        ("C:\\Users\\x\\scan.png", "image/png", "scan.png"),
+        ("zeile\r\nneu.pdf", "application/pdf", "zeile__neu.pdf"),
+        ("", "image/png", "anhang.png"),
+        ("rechnung.html", "image/png", "rechnung.png"),
+        ("Foto.JPEG", "image/jpeg", "Foto.JPEG"),
+        ("scan.v2.final", "application/pdf", "scan.v2.pdf"),
+        ("bericht 2026.12", "application/pdf", "bericht 2026.pdf"),
+        ("...", "image/png", "anhang.png"),
     ],
 )
-def test_file_names_are_safe_in_headers(name: str, safe: str) -> None:
-    assert safe_filename(name) == safe
+def test_file_names_are_safe_in_headers_and_say_the_checked_type(
+    name: str, content_type: str, safe: str
+) -> None:
+    assert filename_for(name, content_type) == safe

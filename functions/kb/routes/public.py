@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from kb import models
 from kb.dependencies import service
-from shared.resolver import current_caller
+from shared.resolver import current_caller, source_ip
 
 router = APIGatewayHttpRouter()
 TAGS = ["Knowledge base"]
@@ -39,7 +39,7 @@ def folder(folder_id: str) -> models.Folder:
     responses=ERRORS,
 )
 def article(article_id: str) -> models.Article:
-    return service().article(article_id)
+    return service().article(article_id, source_ip(router))
 
 
 @router.get(
@@ -73,7 +73,7 @@ def suggestions(body: Annotated[models.SuggestionRequest, Body()]) -> models.Sea
     responses=ERRORS,
 )
 def deflect(article_id: str) -> models.Deflected:
-    return service().deflect(article_id)
+    return service().deflect(article_id, source_ip(router))
 
 
 @router.post(
@@ -88,9 +88,9 @@ def vote(article_id: str, body: Annotated[models.VoteIn, Body()]) -> models.Vote
 
 @router.post(
     "/kb/articles/<article_id>/anonymous-votes",
-    summary="Was this helpful? One vote per anonymous token (public)",
+    summary="Was this helpful? One vote per anonymous token (public; limited per source address)",
     tags=TAGS,
-    responses=ERRORS,
+    responses={**ERRORS, 429: {"description": "Too many anonymous votes from this address"}},
 )
 def anonymous_vote(article_id: str, body: Annotated[models.AnonymousVoteIn, Body()]) -> models.VoteResult:
-    return service().vote(f"anonymous:{body.anonymous_token}", article_id, body)
+    return service().anonymous_vote(body.anonymous_token, article_id, body, source_ip(router))

@@ -1,0 +1,26 @@
+"""SQS handler of the accounts domain's public requests (registration, forgotten password): looks the
+address up and sends the one mail that fits, after the HTTP answer has gone out the same for all."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from accounts.dependencies import logger, service
+
+
+def record_handler(record: SQSRecord) -> None:
+    service().handle_request(json.loads(record.body))
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

@@ -1,0 +1,45 @@
+"""Signing out, changing or resetting a password ends every session at once, access tokens included.
+
+API Gateway's JWT authorizer accepts a token until it expires; it knows nothing of sign-out. So the
+accounts domain writes a cut into the user's profile, `sessions_valid_after` (epoch seconds, the
+second after the act), and every signed-in request of every function reads the profile (one
+consistent GetItem, which the request's own profile read then reuses: see shared.directory) and
+refuses a token issued before the cut with 401 `session_ended`.
+
+Token times have one-second resolution. A cut refuses every token issued in its second; a token the
+accounts API itself issues later in that same second (signing in again right after changing the
+password) is let through by its `jti`, which the accounts API records in `session_jtis`.
+The cut uses the wall clock, not a service's injectable clock: it is compared with Cognito's `iat`.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from shared import directory
+
+
+def cut_now() -> int:
+    """The first second whose tokens survive a cut made now."""
+    return int(time.time()) + 1
+
+
+def is_current(claims: dict[str, Any], profile: dict[str, Any] | None) -> bool:
+    """Whether a verified access token's session has not been ended since it was issued."""
+    if profile is None:
+        return True  # no profile (yet): nothing was ended; the routes answer for themselves
+    valid_after = int(profile.get("sessions_valid_after") or 0)
+    try:
+        issued = int(str(claims.get("iat", "0")))
+    except ValueError:
+        return False
+    return issued >= valid_after or str(claims.get("jti", "")) in set(profile.get("session_jtis") or ())
+
+
+def check(client: Any, accounts_table: str, claims: dict[str, Any]) -> bool:
+    """Reads the caller's profile once (consistently) and tells whether the session still holds."""
+    user_id = str(claims.get("sub", ""))
+    values = directory.read_profile(client, accounts_table, user_id, consistent=True)
+    directory.remember(user_id, values)
+    return is_current(claims, values)
