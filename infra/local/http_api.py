@@ -114,6 +114,11 @@ def build_event(
     }
     text_types = ("json", "text", "xml", "x-www-form-urlencoded")
     is_text = not body or any(t in headers.get("content-type", "") for t in text_types)
+    if is_text:
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            is_text = False  # API Gateway hands bytes it cannot pass as text base64-encoded
     params: dict[str, str] = {}
     for name, value in parse_qsl(query, keep_blank_values=True):
         params[name] = f"{params[name]},{value}" if name in params else value
@@ -157,6 +162,16 @@ def build_event(
     if body:
         event["body"] = body.decode() if is_text else base64.b64encode(body).decode()
     return event
+
+
+# API Gateway HTTP API: "total combined size of request line and header values: 10240 bytes".
+MAX_REQUEST_LINE_AND_HEADERS = 10240
+MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # HTTP API's payload limit
+
+
+def local_error(status: int, code: str, message: str) -> bytes:
+    """The API's error envelope, for what the local stack itself answers."""
+    return json.dumps({"error": {"code": code, "message": message}}).encode()
 
 
 class LocalHttpApi:
@@ -213,6 +228,26 @@ class LocalHttpApi:
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
+            def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+                """http.server's own refusals (a request line over 64 KB, a broken request) as JSON."""
+                self.close_connection = True
+                kinds = {
+                    413: "payload_too_large",
+                    414: "uri_too_long",
+                    431: "headers_too_large",
+                    400: "bad_request",
+                    501: "not_found",
+                }
+                status = 404 if code == 501 else code
+                body = local_error(status, kinds.get(code, "bad_request"), message or "Bad request")
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(body)))
+                self.send_header("connection", "close")
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
             def _send(
                 self,
                 status: int,
@@ -232,7 +267,14 @@ class LocalHttpApi:
 
             def _dispatch(self) -> None:
                 parts = urlsplit(self.path)
+                size = len(self.requestline) + sum(len(v) for v in self.headers.values())
+                if size > MAX_REQUEST_LINE_AND_HEADERS:
+                    self.send_error(414 if len(self.requestline) > MAX_REQUEST_LINE_AND_HEADERS // 2 else 431)
+                    return
                 length = int(self.headers.get("content-length") or 0)
+                if length > MAX_PAYLOAD_BYTES:
+                    self.send_error(413, "Request entity too large")
+                    return
                 body = self.rfile.read(length) if length else b""
                 for prefix, extra in api.extras.items():
                     if parts.path == prefix or (prefix.endswith("/") and parts.path.startswith(prefix)):

@@ -11,7 +11,12 @@ import subprocess
 import time
 from pathlib import Path
 
-from moto.server import ThreadedMotoServer
+from moto.moto_server.threaded_moto_server import MotoRequestHandler
+from moto.server import DomainDispatcherApplication, ThreadedMotoServer, create_backend_app
+from werkzeug.serving import make_server
+
+from infra.local import moto_parity
+from infra.local.s3_post_policy import S3PostPolicy
 
 from infra.local.template import ROOT
 
@@ -84,10 +89,23 @@ class DynamoDBLocal:
         self._process = None
 
 
+class _PolicyEnforcingMotoServer(ThreadedMotoServer):
+    """moto's threaded server with S3's POST-policy checks in front (infra/local/s3_post_policy.py)."""
+
+    def _server_entry(self) -> None:
+        moto_parity.apply()
+        app = S3PostPolicy(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server(
+            self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
+        )
+        self._server_ready_event.set()
+        self._server.serve_forever()
+
+
 class MotoServer:
     def __init__(self, port: int | None = None) -> None:
         self.port = port or free_port()
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self._server = _PolicyEnforcingMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
 
     @property
     def endpoint(self) -> str:

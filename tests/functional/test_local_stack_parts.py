@@ -87,3 +87,88 @@ def test_sqs_delivery_keeps_only_the_reported_failures(
 )
 def test_schedule_rates(expression: str, seconds: int | None) -> None:
     assert rate_seconds(expression) == seconds
+
+
+def _slot(local_aws: LocalAws, max_bytes: int = 10) -> dict[str, Any]:
+    s3 = local_aws.client("s3")
+    bucket = local_aws.resolver.physical_ids["AttachmentsBucket"]
+    return dict(
+        s3.generate_presigned_post(
+            Bucket=bucket,
+            Key="tickets/uploads/u/policy-test",
+            Fields={"Content-Type": "image/png"},
+            Conditions=[{"Content-Type": "image/png"}, ["content-length-range", 1, max_bytes]],
+            ExpiresIn=60,
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "content", "status", "code"),
+    [
+        ({}, b"12345", 204, None),
+        ({}, b"12345678901", 400, "EntityTooLarge"),
+        ({}, b"", 400, "EntityTooSmall"),
+        ({"Content-Type": "text/html"}, b"<html>", 403, "AccessDenied"),
+        ({"key": "tickets/files/x/y"}, b"123", 403, "AccessDenied"),
+        ({"acl": "public-read"}, b"123", 403, "AccessDenied"),
+        ({"x-amz-signature": "0" * 64}, b"123", 403, "SignatureDoesNotMatch"),
+    ],
+    ids=["within", "one-byte-too-large", "empty", "other-type", "other-key", "extra-field", "forged"],
+)
+def test_the_local_s3_enforces_the_post_policy_as_aws_does(
+    local_aws: LocalAws, change: dict[str, str], content: bytes, status: int, code: str | None
+) -> None:
+    import requests
+
+    post = _slot(local_aws)
+    posted = requests.post(
+        post["url"], data={**post["fields"], **change}, files={"file": ("x", content)}, timeout=10
+    )
+    assert posted.status_code == status, posted.text
+    if code:
+        assert f"<Code>{code}</Code>" in posted.text
+
+
+def test_an_expired_policy_is_refused(local_aws: LocalAws) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from infra.local.s3_post_policy import PolicyViolation, check
+
+    post = _slot(local_aws)
+    bucket = local_aws.resolver.physical_ids["AttachmentsBucket"]
+    check(post["fields"], 5, bucket, "local", datetime.now(UTC))
+    with pytest.raises(PolicyViolation, match="expired"):
+        check(post["fields"], 5, bucket, "local", datetime.now(UTC) + timedelta(minutes=2))
+
+
+def test_the_local_http_api_passes_invalid_utf8_as_api_gateway_does_and_answers_its_own_errors_in_json() -> (
+    None
+):
+    import base64
+    import json
+    import threading
+
+    import requests
+
+    from infra.local.http_api import LocalHttpApi, build_event
+    from infra.local.services import free_port
+
+    event = build_event(
+        "POST /x", "POST", "/x", "", {"content-type": "application/json"}, b"\xff\xfe{", None, "1.2.3.4", {}
+    )
+    assert event["isBase64Encoded"] is True and base64.b64decode(event["body"]) == b"\xff\xfe{"
+
+    api = LocalHttpApi([], {}, free_port(), {})
+    threading.Thread(target=api.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{api.port}"
+        for url, status in ((f"{base}/x?q={'a' * 20000}", 414), (f"{base}/{'a' * 70000}", 414)):
+            answer = requests.get(url, timeout=10)
+            assert answer.status_code == status
+            assert answer.headers["content-type"] == "application/json"
+            assert json.loads(answer.content)["error"]["code"] == "uri_too_long"
+        big_header = requests.get(f"{base}/x", headers={"x-big": "b" * 12000}, timeout=10)
+        assert big_header.status_code == 431 and big_header.json()["error"]["code"] == "headers_too_large"
+    finally:
+        api.shutdown()

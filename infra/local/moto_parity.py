@@ -1,0 +1,31 @@
+"""Where moto answers differently from AWS, the local stack makes it answer as AWS does.
+
+Each fix names what AWS does; moto runs in this process (infra/local/services.py), so a fix is a small
+wrapper around the moto method that misbehaves. S3's POST policy lives in s3_post_policy.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.cognitoidp.exceptions import NotAuthorizedError
+from moto.cognitoidp.models import CognitoIdpUserPool
+
+_applied = False
+
+
+def apply() -> None:
+    global _applied
+    if _applied:
+        return
+    _applied = True
+    original = CognitoIdpUserPool.create_tokens_from_refresh_token
+
+    def create_tokens_from_refresh_token(self: CognitoIdpUserPool, refresh_token: str) -> Any:
+        # AWS: an unknown or malformed refresh token is NotAuthorizedException ("Invalid Refresh Token").
+        # moto: a KeyError, which its server turns into an HTML 500.
+        if refresh_token not in self.refresh_tokens:
+            raise NotAuthorizedError("Invalid Refresh Token")
+        return original(self, refresh_token)
+
+    CognitoIdpUserPool.create_tokens_from_refresh_token = create_tokens_from_refresh_token  # type: ignore[method-assign]
