@@ -17,7 +17,6 @@ from werkzeug.serving import make_server
 
 from infra.local import moto_parity
 from infra.local.s3_post_policy import S3PostPolicy
-
 from infra.local.template import ROOT
 
 
