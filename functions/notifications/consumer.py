@@ -38,6 +38,7 @@ def _malformed(record: SQSRecord, body: object, fields: list[str]) -> None:
         },
     )
     metrics.add_metric(name="MalformedAppointmentEvents", unit=MetricUnit.Count, value=1)
+    metrics.flush_metrics()  # rare: written when it happens, not after every (empty) batch
 
 
 def record_handler(record: SQSRecord) -> None:
@@ -54,7 +55,6 @@ def record_handler(record: SQSRecord) -> None:
     notifier().handle(event)
 
 
-@metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
