@@ -139,6 +139,13 @@ def main() -> None:
     began = time.perf_counter()
     for _event in range(args.events):
         dynamodb.get_item(TableName="notifications", Key=item)
+        dynamodb.update_item(
+            TableName="notifications",
+            Key=item,
+            UpdateExpression="SET c = :c",
+            ConditionExpression="attribute_not_exists(c) OR c < :c",
+            ExpressionAttributeValues={":c": {"S": "x"}},
+        )
         for channel in ("email", "sms"):
             dynamodb.put_item(
                 TableName="notifications", Item=item, ConditionExpression="attribute_not_exists(PK)"

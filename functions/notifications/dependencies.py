@@ -45,9 +45,12 @@ def notifier() -> Notifier:
         _notifier = Notifier(
             store=_store(),
             mailer=Mailer(
-                aws.sesv2(), settings.sender_address, MailRenderer(Path(__file__).parent / "mail_templates")
+                aws.sesv2(once=True),
+                settings.sender_address,
+                MailRenderer(Path(__file__).parent / "mail_templates"),
             ),
-            sms=SmsSender(aws.sns(), settings.sms_sender_id),
+            sms=SmsSender(aws.sns(once=True), settings.sms_sender_id),
+            message_domain=settings.sender_address.rpartition("@")[2],
             clock=_clock,
             logger=logger,
         )

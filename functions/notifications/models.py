@@ -55,12 +55,16 @@ class Delivery(OutputModel):
     event_id: str
     kind: str
     channel: Literal["email", "sms"]
-    status: Literal["pending", "sent", "skipped", "failed", "missed"]
+    status: Literal["pending", "sending", "sent", "skipped", "failed", "uncertain", "missed"] = Field(
+        description="sent and skipped are final; failed is retried, uncertain (the provider may have taken "
+        "it) is sent at most once more; missed: not sent within 10 minutes"
+    )
     reason: str | None
     changed_at: str
     created_at: str
     updated_at: str
     attempts: int
+    resends: int = Field(default=0, description="Copies sent again after an unknown outcome (at most 1)")
     provider_id: str | None
 
 

@@ -17,7 +17,8 @@ metrics = Metrics(namespace="SupportPortal", service="notifications-retry")
 @metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    sent, failing, missed = notifier().retry_due()
+    counts = notifier().retry_due()
+    sent, failing, missed = counts.sent, counts.failing, counts.missed
     metrics.add_metric(name="NotificationsRetried", unit=MetricUnit.Count, value=sent + failing)
     metrics.add_metric(name="NotificationsMissed", unit=MetricUnit.Count, value=missed)
     logger.info("retry run", extra={"sent": sent, "failing": failing, "missed": missed})

@@ -130,5 +130,6 @@ def to_delivery(delivery: DeliveryRecord) -> models.Delivery:
         created_at=delivery.created_at,
         updated_at=delivery.updated_at,
         attempts=delivery.attempts,
+        resends=delivery.resends,
         provider_id=delivery.provider_id,
     )

@@ -3,10 +3,12 @@
   CALENDAR#<id>   CONFIG                          a calendar with its notification settings
                                                   (GSI1: ORG#<org> / CALENDAR#<created>#<id>)
   ORG#<org>       CALENDAR_COUNT                  calendars in use, checked against the licence
-  CALENDAR#<id>   DELIVERY#<changed>#<event>#<ch> one channel of one event: sent, skipped (why),
-                                                  failed (why, attempts, next try), missed
-                                                  (GSI1 while a retry is due: RETRY / <next attempt>)
-A delivery item is claimed before anything is sent, so a repeated or concurrent event sends nothing twice.
+  CALENDAR#<id>   DELIVERY#<changed>#<event>#<ch> one channel of one event: pending, sending, sent,
+                                                  skipped (why), failed (why), uncertain, missed; while
+                                                  not final, on GSI1 as RETRY / <due>#<event>#<channel>
+  APPOINTMENT#<calendar>#<appointment>  ORDER     the newest change applied to an appointment (TTL)
+Every change of a delivery is conditional on the state it was read in (status and attempt id), so two
+runs never both act on one delivery (the protocol: notifications/delivery.py, docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 Channel = Literal["email", "sms"]
-Status = Literal["pending", "sent", "skipped", "failed", "missed"]
+Status = Literal["pending", "sending", "sent", "skipped", "failed", "uncertain", "missed"]
+FINAL: frozenset[str] = frozenset({"sent", "skipped", "missed"})
 
 
 def _no_cursors() -> bytes:
@@ -75,6 +78,10 @@ class DeliveryRecord:
     provider_id: str | None = None
     reference_id: str | None = None
     language: Literal["de", "en"] = "de"
+    attempt_id: str | None = None  # who holds the delivery now (a claim, or one attempt to send)
+    lease_until: str | None = None  # pending or sending: after this, another run may take it over
+    resends: int = 0  # sends made after an unknown outcome (at most one)
+    due_at: str | None = None  # when a retry run should look at it again (not final)
 
     @property
     def sort_key(self) -> str:
@@ -214,17 +221,32 @@ class NotificationsStore:
 
     def _delivery_item(self, delivery: DeliveryRecord) -> dict[str, Any]:
         values: dict[str, Any] = dataclasses.asdict(delivery)
-        if delivery.status == "failed" and delivery.next_attempt_at:
+        if delivery.status not in FINAL and delivery.due_at:
             values.update(
-                {
-                    "GSI1PK": "RETRY",
-                    "GSI1SK": f"{delivery.next_attempt_at}#{delivery.event_id}#{delivery.channel}",
-                }
+                {"GSI1PK": "RETRY", "GSI1SK": f"{delivery.due_at}#{delivery.event_id}#{delivery.channel}"}
             )
         return {**key(f"CALENDAR#{delivery.calendar_id}", delivery.sort_key), **to_item(values)}
 
+    def get_delivery(self, calendar_id: str, sort_key: str) -> DeliveryRecord | None:
+        item = self._db.get_item(
+            TableName=self._table, Key=key(f"CALENDAR#{calendar_id}", sort_key), ConsistentRead=True
+        ).get("Item")
+        return record(DeliveryRecord, from_item(item)) if item else None
+
+    def _same_as_written(self, delivery: DeliveryRecord) -> bool:
+        """After a refused conditional write: did an earlier try of this very write go through (DynamoDB
+        applied it, the answer was lost, the SDK's retry then met its own item)?"""
+        stored = self.get_delivery(delivery.calendar_id, delivery.sort_key)
+        return (
+            stored is not None
+            and stored.status == delivery.status
+            and stored.attempt_id == delivery.attempt_id
+            and stored.attempts == delivery.attempts
+        )
+
     def claim(self, delivery: DeliveryRecord) -> bool:
-        """Records a delivery's first state (pending or skipped); False when this event and channel has one."""
+        """Records a delivery's first state (pending or skipped); False when this event and channel has
+        one already (a repeated or concurrent event)."""
         try:
             self._db.put_item(
                 TableName=self._table,
@@ -233,19 +255,48 @@ class NotificationsStore:
             )
         except ClientError as error:
             if is_conditional_failure(error):
-                return False
+                return self._same_as_written(delivery)
             raise
         return True
 
-    def update(self, delivery: DeliveryRecord, expected_status: Status, expected_attempts: int) -> bool:
-        """Replaces a delivery's state if nobody else moved it meanwhile (a concurrent retry)."""
+    def transition(self, delivery: DeliveryRecord, expected: DeliveryRecord) -> bool:
+        """Writes the delivery's next state if it is still in the state `expected` was read in (status,
+        holder and attempts); False when another run moved it meanwhile."""
+        values: dict[str, Any] = {":s": expected.status, ":n": expected.attempts}
+        condition = "#s = :s AND attempts = :n AND "
+        if expected.attempt_id is None:
+            condition += "attribute_not_exists(attempt_id)"
+        else:
+            condition += "attempt_id = :a"
+            values[":a"] = expected.attempt_id
         try:
             self._db.put_item(
                 TableName=self._table,
                 Item=self._delivery_item(delivery),
-                ConditionExpression="#s = :s AND attempts = :a",
+                ConditionExpression=condition,
                 ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues=to_item({":s": expected_status, ":a": expected_attempts}),
+                ExpressionAttributeValues=to_item(values),
+            )
+        except ClientError as error:
+            if is_conditional_failure(error):
+                return self._same_as_written(delivery)
+            raise
+        return True
+
+    def apply_in_order(
+        self, calendar_id: str, appointment_id: str, changed_at: str, event_id: str, expires_epoch: int
+    ) -> bool:
+        """Records this change as the appointment's newest; False when a newer one was applied before
+        (an older event arriving late). The same change again (a redelivery) is applied again."""
+        try:
+            self._db.update_item(
+                TableName=self._table,
+                Key=key(f"APPOINTMENT#{calendar_id}#{appointment_id}", "ORDER"),
+                UpdateExpression="SET changed_at = :c, event_id = :e, expires_at = :x",
+                ConditionExpression=(
+                    "attribute_not_exists(changed_at) OR changed_at < :c OR (changed_at = :c AND event_id = :e)"
+                ),
+                ExpressionAttributeValues=to_item({":c": changed_at, ":e": event_id, ":x": expires_epoch}),
             )
         except ClientError as error:
             if is_conditional_failure(error):
@@ -271,7 +322,9 @@ class NotificationsStore:
         found = [record(DeliveryRecord, from_item(i)) for i in response.get("Items", [])]
         return found, self._cursors.encode(response.get("LastEvaluatedKey"), scope)
 
-    def due_retries(self, now_iso: str) -> list[DeliveryRecord]:
+    def due(self, now_iso: str) -> list[DeliveryRecord]:
+        """Every delivery that is not final and due by now (index: eventually consistent; callers
+        re-read each before acting)."""
         items = query_all(
             self._db,
             TableName=self._table,

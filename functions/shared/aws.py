@@ -32,6 +32,10 @@ _CONFIG = Config(
     read_timeout=5,
     tcp_keepalive=True,
 )
+# For calls that must not be repeated behind our back (SES SendEmail, SNS Publish are not idempotent):
+# one attempt; the caller decides what a failure means.
+_ONCE = Config(retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=2, read_timeout=5)
+ONCE = "#once"
 _clients: dict[str, Any] = {}
 _hooks: list[CallHook] = []
 
@@ -41,19 +45,23 @@ def _notify(model: Any, **_: Any) -> None:
         hook(model.service_model.service_name, model.name)
 
 
-def client(service: str) -> Any:
-    if service not in _clients:
-        created = boto3.client(service, config=_CONFIG)  # type: ignore[call-overload]
+def client(service: str, *, once: bool = False) -> Any:
+    name = f"{service}{ONCE}" if once else service
+    if name not in _clients:
+        config = _ONCE if once else _CONFIG
+        created = boto3.client(service, config=config)  # type: ignore[call-overload]
         created.meta.events.register("before-call", _notify)
-        _clients[service] = created
-    return _clients[service]
+        _clients[name] = created
+    return _clients[name]
 
 
 def override(service: str, replacement: Any) -> None:
-    """Use another client (a Stubber-wrapped one, or one pointed elsewhere) for this process."""
+    """Use another client (a Stubber-wrapped one, or one pointed elsewhere) for this process, also where
+    the code asks for the service's call-once client."""
     if hasattr(replacement, "meta"):
         replacement.meta.events.register("before-call", _notify)
     _clients[service] = replacement
+    _clients[f"{service}{ONCE}"] = replacement
 
 
 def reset() -> None:
@@ -84,16 +92,16 @@ def s3() -> S3Client:
     return cast("S3Client", client("s3"))
 
 
-def sesv2() -> SESV2Client:
-    return cast("SESV2Client", client("sesv2"))
+def sesv2(*, once: bool = False) -> SESV2Client:
+    return cast("SESV2Client", client("sesv2", once=once))
 
 
 def sqs() -> SQSClient:
     return cast("SQSClient", client("sqs"))
 
 
-def sns() -> SNSClient:
-    return cast("SNSClient", client("sns"))
+def sns(*, once: bool = False) -> SNSClient:
+    return cast("SNSClient", client("sns", once=once))
 
 
 def secretsmanager() -> SecretsManagerClient:

@@ -67,10 +67,12 @@ def event(
     previous_start: str | None = None,
     event_id: str | None = None,
     patient: str | None = "Eva Neu",
+    appointment_id: str | None = None,
 ) -> dict[str, Any]:
+    event_id = event_id or f"evt-{kind}-{changed_at}-{calendar_id}"
     data: dict[str, Any] = {
         "calendar_id": calendar_id,
-        "appointment_id": "apt-1",
+        "appointment_id": appointment_id or f"apt-{event_id}",  # one appointment per event unless named
         "start": start,
         "changed_at": changed_at,
         "changed_by": changed_by,
@@ -89,7 +91,7 @@ def event(
         "resources": [],
         "detail": {
             "metadata": {
-                "event_id": event_id or f"evt-{kind}-{changed_at}-{calendar_id}",
+                "event_id": event_id,
                 "version": 1,
                 "occurred_at": changed_at,
                 "correlation_id": "c",
