@@ -78,10 +78,12 @@ class AccountsService:
         if not allowed:
             raise RateLimited("request.rate_limited", retry_after_seconds=retry_after)
 
-    def _mail_allowed(self, email: str) -> bool:
+    def _mail_allowed(self, email: str, kind: str) -> bool:
         """Caps the mails one address receives, silently: the answer must not differ."""
+        # One cap per kind of mail: registering someone's address five times must not stop their
+        # password-reset mail.
         allowed, _ = self.limiter.allow(
-            "mail-address",
+            f"mail-address-{kind}",
             email,
             limit=self.settings.mails_per_address_per_hour,
             window_seconds=3600,
@@ -153,7 +155,7 @@ class AccountsService:
             self.logger.error("unknown account request", extra={"kind": request["kind"]})
 
     def registration_requested(self, request: models.RegistrationRequest, consent_at: str) -> None:
-        if not self._mail_allowed(request.email):
+        if not self._mail_allowed(request.email, "registration"):
             return
         existing_id = self.store.user_id_for_email(request.email)
         if existing_id is not None:
@@ -246,7 +248,7 @@ class AccountsService:
 
     def password_reset_requested(self, email: str) -> None:
         user_id = self.store.user_id_for_email(email)
-        if user_id is None or not self._mail_allowed(email):
+        if user_id is None or not self._mail_allowed(email, "password_reset"):
             return
         user = self._profile(user_id)
         token = self._issue_link(
@@ -309,7 +311,7 @@ class AccountsService:
     def create_organisation(self, caller: Caller, request: models.OrganisationCreate) -> models.Organisation:
         user = self._profile(caller.user_id)
         if user.organisation_id:
-            raise Conflict("organisation.already_member")
+            raise Conflict("organisation.member_elsewhere")
         now = iso(self.clock.now())
         org = OrganisationRecord(
             org_id=new_id(),
@@ -399,7 +401,7 @@ class AccountsService:
                 data={"organisation_id": org_id, "invitation_id": invitation.invitation_id},
             ),
         )
-        if self._mail_allowed(request.email):
+        if self._mail_allowed(request.email, "invitation"):
             self._mail(
                 request.email,
                 "invitation",

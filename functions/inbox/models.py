@@ -52,7 +52,7 @@ class Preferences(InputModel):
 class BroadcastCreate(InputModel):
     subject: str = Field(min_length=3, max_length=200, examples=["Neu: Online-Terminbuchung per App"])
     body: Annotated[str, Multiline()] = Field(min_length=10, max_length=20000)
-    organisation_ids: list[str] = Field(
+    organisation_ids: list[Annotated[str, Field(pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$")]] = Field(
         default_factory=list, max_length=500, description="Empty: everyone; else only these organisations"
     )
 

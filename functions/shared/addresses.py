@@ -8,7 +8,8 @@ only when their canonical forms are equal. Never `casefold()`: it maps "ß" to "
 - letters lower-cased only where the result stays in the same range (ASCII to ASCII, non-ASCII to
   non-ASCII, one character to one): "Anna@Praxis.DE" is "anna@praxis.de", the Kelvin sign stays itself;
 - the domain in its IDNA 2008 ASCII form (A-labels), without UTS-46 mapping: "praxis-straße" becomes
-  its own `xn--` label, while long s, full-width letters and the Kelvin sign are refused;
+  its own `xn--` label, while long s, full-width letters and the Kelvin sign are refused, and so are
+  the ideographic and full-width full stops that IDNA would otherwise read as label dots;
 - the syntax checked by email-validator (no DNS look-up).
 
 What cannot be brought into this form is refused (ValueError), never guessed.
@@ -20,6 +21,8 @@ import unicodedata
 
 import idna
 from email_validator import EmailNotValidError, validate_email
+
+_LOOK_ALIKE_DOTS = ("\u3002", "\uff0e", "\uff61")
 
 
 def _ascii_count(text: str) -> int:
@@ -42,7 +45,7 @@ def normalise(address: str) -> str:
     if _ascii_count(text) > _ascii_count(raw):
         raise ValueError("a character would turn into a look-alike")
     local, at, domain = _lower(text).rpartition("@")
-    if not at or not local or not domain:
+    if not at or not local or not domain or any(dot in domain for dot in _LOOK_ALIKE_DOTS):
         raise ValueError("not an address")
     try:
         ascii_domain = domain if domain.isascii() else idna.encode(domain, uts46=False).decode("ascii")

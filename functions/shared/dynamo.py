@@ -22,13 +22,19 @@ def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _serializer.serialize(v) for k, v in values.items() if v is not None}
 
 
+def _whole(value: Any) -> Any:
+    """Numbers come back as Decimal; every number this project stores is whole (also nested ones)."""
+    if type(value).__name__ == "Decimal":
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _whole(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole(v) for v in value]
+    return value
+
+
 def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
-    values = {k: _deserializer.deserialize(v) for k, v in item.items()}
-    for key, value in values.items():
-        # Numbers come back as Decimal; every number this project stores is whole.
-        if type(value).__name__ == "Decimal":
-            values[key] = int(value)
-    return values
+    return {k: _whole(_deserializer.deserialize(v)) for k, v in item.items()}
 
 
 R = TypeVar("R")

@@ -17,12 +17,14 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
+from pydantic_core import PydanticCustomError
 
 from shared import aws, directory, i18n, sessions
 from shared.dynamo import error_code
 from shared.errors import DomainError, RateLimited
 from shared.identity import Caller, caller_from_event
 from shared.request_body import BodyGate
+from shared.validation import check_text
 
 JSON = "application/json"
 RETRY_AFTER_SECONDS = 2
@@ -60,6 +62,9 @@ FALLBACK_KEYS = {
     503: "request.dependency_failed",
 }
 BODY_GATE = BodyGate()
+# Every route under /agent/ is for support agents only: refused before its input is even validated,
+# so a customer learns nothing from the route's validation errors (tests/access_matrix.py checks it).
+AGENT_PATHS = ("/agent/",)
 
 
 def language(app: APIGatewayHttpResolver | APIGatewayHttpRouter) -> i18n.Language:
@@ -224,6 +229,18 @@ def _header(event: dict[str, Any], name: str) -> str | None:
     return None
 
 
+def _odd_parameters(event: dict[str, Any], lang: i18n.Language) -> dict[str, str]:
+    """Query and path parameters hold no control, direction or invisible characters (as input models)."""
+    bad: dict[str, str] = {}
+    for source in ("queryStringParameters", "pathParameters"):
+        for name, value in (event.get(source) or {}).items():
+            try:
+                check_text(str(value), multiline=False)
+            except PydanticCustomError as error:
+                bad[str(name)[:64]] = i18n.text(f"field.{error.type}", lang)
+    return bad
+
+
 def _refusal(status: int, code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
     headers = {"Content-Type": JSON}
     if status == 401:
@@ -258,13 +275,22 @@ def lambda_entry(
             fields = {"body": i18n.text(refused.field_key, lang)} if refused.field_key else None
             logger.info("request rejected", extra={"reason": refused.code, "fields": sorted(fields or {})})
             return _refusal(refused.status, refused.code, i18n.text(refused.message_key, lang), fields)
+        if bad := _odd_parameters(event, lang):
+            logger.info("request rejected", extra={"reason": "parameters", "fields": sorted(bad)})
+            return _refusal(422, "validation_error", i18n.text("request.invalid", lang), bad)
         claims = (((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt") or {}).get(
             "claims"
         )
         directory.forget()
-        if claims and not sessions.check(aws.dynamodb(), accounts_table(), claims):
-            logger.info("request refused", extra={"code": "session_ended"})
-            return _refusal(401, "session_ended", i18n.text("auth.session_ended", lang))
+        if claims:
+            if claims.get("token_use", "access") != "access":  # an id token passes API Gateway's check
+                return _refusal(401, "unauthorized", i18n.text("request.unauthorized", lang))
+            if not sessions.check(aws.dynamodb(), accounts_table(), claims):
+                logger.info("request refused", extra={"code": "session_ended"})
+                return _refusal(401, "session_ended", i18n.text("auth.session_ended", lang))
+            path = str(event.get("rawPath") or "")
+            if path.startswith(AGENT_PATHS) and not caller_from_event(event).is_agent:
+                return _refusal(403, "forbidden", i18n.text("auth.agents_only", lang))
         return app.resolve(event, context)
 
     logged = logger.inject_lambda_context(clear_state=True)(resolve)

@@ -1,22 +1,34 @@
-"""Reusable input types: every API input model derives from InputModel, refuses unknown fields, and
-refuses text no person types.
+"""Reusable input types: every API input model derives from InputModel, refuses unknown fields and
+loose types (strict: `"2"` is not a number, `true` not 1), and refuses text no person types.
 
-Control characters (NUL, ESC, …) and bidirectional overrides (U+202A–U+202E, U+2066–U+2069) are refused
-in every string of every input model, here, once: stored, they end up in mails, SMS and agents'
-screens, where an override turns "rechnung‮fdp.exe" into something else. Line breaks and tabs are
-refused too, except in fields marked `Multiline` (descriptions, replies, article bodies).
+Refused in every string of every input model (and every query parameter, see shared.resolver), here,
+once: stored, such characters end up in mails, SMS and agents' screens, where an override turns
+"rechnung‮fdp.exe" into something else and an invisible one makes two names look alike:
+- control characters (C0 and C1, also VT, FF and NEL), lone surrogates and noncharacters;
+- every bidirectional control: marks (LRM, RLM, ALM), embeddings, overrides, isolates;
+- invisible characters: zero-width space, word joiner and invisible operators, byte-order mark, soft
+  hyphen, Hangul fillers, Mongolian vowel separator, tag characters (the zero-width joiner and
+  non-joiner stay: emoji sequences and some scripts need them).
+Line breaks (LF, CR) and tabs only in fields marked `Multiline` (descriptions, replies, article bodies).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]")
-_LINE = re.compile("[\t\n\x0b\x0c\r\x85\u2028\u2029]")
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # control characters but tab, LF, CR
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e"  # soft hyphen, CGJ, ALM, fillers, MVS
+    "\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u206f"  # ZWSP, marks, separators, bidi
+    "\u3164\ufeff\uffa0\ufff9-\ufffb\ufdd0-\ufdef\ufffe\uffff"  # fillers, BOM, noncharacters
+    "\ud800-\udfff"  # lone surrogates
+    "\U000e0000-\U000e007f\U0001fffe\U0001ffff\U0010fffe\U0010ffff]"  # tags, noncharacters
+)
+_LINE = re.compile("[\t\n\r]")
 
 
 class Multiline:
@@ -50,6 +62,13 @@ def check_text(value: Any, *, multiline: bool) -> Any:
     return value
 
 
+def _marked_multiline(annotation: Any) -> bool:
+    """Whether `Multiline()` annotates the type or any type inside it (`Description | None`)."""
+    if any(isinstance(m, Multiline) for m in getattr(annotation, "__metadata__", ())):
+        return True
+    return any(_marked_multiline(a) for a in get_args(annotation))
+
+
 class CleanText(BaseModel):
     """A model whose strings are text a person typed (see the module's docstring)."""
 
@@ -57,14 +76,16 @@ class CleanText(BaseModel):
     @classmethod
     def _clean_text(cls, value: Any, info: ValidationInfo) -> Any:
         field = cls.model_fields.get(info.field_name or "")
-        multiline = field is not None and any(isinstance(m, Multiline) for m in field.metadata)
+        multiline = field is not None and (
+            any(isinstance(m, Multiline) for m in field.metadata) or _marked_multiline(field.annotation)
+        )
         return check_text(value, multiline=multiline)
 
 
 class InputModel(CleanText):
     """A request body: unknown fields are errors (a body can't smuggle `role` or `organisation_id`)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True, strict=True)
 
 
 class OutputModel(BaseModel):

@@ -70,8 +70,18 @@ def parse(raw: bytes, envelope_sender: str | None = None) -> InboundMail:
 
 
 def _sender(message: EmailMessage) -> str | None:
+    """The one From address, canonical; None for none, several, or one hidden in an encoded word (RFC
+    2047 allows encoded words in display names only, and DMARC reads the header as sent)."""
     addresses = [a for _, a in getaddresses([str(v) for v in message.get_all("From", [])]) if a]
-    return normalise_or_none(addresses[0]) if len(addresses) == 1 else None
+    raw = [  # 8-bit (SMTPUTF8) header bytes come surrogate-escaped
+        str(v).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        for k, v in message.raw_items()
+        if k.lower() == "from"
+    ]
+    as_sent = [a for _, a in getaddresses(raw) if a]
+    if len(addresses) != 1 or as_sent != addresses:
+        return None
+    return normalise_or_none(addresses[0])
 
 
 def automatic(message: EmailMessage, envelope_sender: str | None) -> str | None:

@@ -21,13 +21,13 @@ MAX_NUMBER = 10**15  # far beyond any customer or invoice number; DynamoDB store
 
 
 class LocalText(CleanText):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
     de: str = Field(min_length=1, max_length=500)
     en: str = Field(min_length=1, max_length=500)
 
 
 class FieldDefinition(CleanText):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
     label: LocalText
     kind: FieldKind
@@ -41,11 +41,13 @@ class FieldDefinition(CleanText):
     def _select_has_options(self) -> FieldDefinition:
         if self.kind == "select" and not self.options:
             raise ValueError("a select needs options")
+        if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
+            raise ValueError("min_value must not be greater than max_value")
         return self
 
 
 class RequestType(CleanText):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
     key: str = Field(pattern=TYPE_KEY)
     name: LocalText
     help_text: LocalText

@@ -17,17 +17,22 @@ def main() -> int:
     parser.add_argument("--dynamodb-port", type=int, default=0, help="DynamoDB Local port (default: free)")
     parser.add_argument("--moto-port", type=int, default=0, help="moto server port (default: free)")
     parser.add_argument("--no-demo", action="store_true", help="start without demo data")
+    parser.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a template parameter, as `sam deploy --parameter-overrides` would set it (repeatable)",
+    )
     args = parser.parse_args()
+    overrides = dict(p.split("=", 1) for p in args.parameter)
 
     stack = LocalStack(
         api_port=args.port,
         dynamodb_port=args.dynamodb_port,
         moto_port=args.moto_port,
-        parameters={
-            "AnonymousRequestsPerHour": "1000",
-            "BroadcastCacheSeconds": "0",
-            "KbIndexCacheSeconds": "1",
-        },
+        # Caches short, so a developer sees a change at once; limits as deployed (template defaults).
+        parameters={"BroadcastCacheSeconds": "0", "KbIndexCacheSeconds": "1", **overrides},
     )
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

@@ -12,6 +12,7 @@ from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
 
 _LINK = re.compile(r"https?://[^\s\"'<>]+")
+_parsed: dict[str, dict[str, Any]] = {}  # SES message id -> the parsed mail: each mail is parsed once
 
 
 def _mail(message_id: str, raw: str) -> dict[str, Any]:
@@ -44,7 +45,9 @@ def mails(region: str) -> list[dict[str, Any]]:
     for message in backend.sent_messages:
         raw = getattr(message, "raw_data", None)
         if raw is not None:
-            found.append(_mail(message.id, raw))
+            if message.id not in _parsed:
+                _parsed[message.id] = _mail(message.id, raw)
+            found.append(dict(_parsed[message.id]))
         else:
             found.append(
                 {
@@ -66,5 +69,6 @@ def sms(region: str) -> list[dict[str, Any]]:
 
 
 def clear(region: str) -> None:
+    _parsed.clear()
     ses_backends[DEFAULT_ACCOUNT_ID][region].sent_messages.clear()
     sns_backends[DEFAULT_ACCOUNT_ID][region].sms_messages.clear()

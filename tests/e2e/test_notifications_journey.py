@@ -56,7 +56,7 @@ def test_events_on_the_bus_produce_what_the_rule_says(stack: RunningStack) -> No
     def put(kind: str, changed_at: str, **extra: Any) -> None:
         data = {
             "calendar_id": calendar_id,
-            "appointment_id": "apt-7",
+            "appointment_id": f"apt-{uuid.uuid4().hex[:8]}",  # each a different appointment
             "start": START,
             "changed_at": changed_at,
             "changed_by": "patient_online",

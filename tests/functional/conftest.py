@@ -123,7 +123,8 @@ class AccountsDriver:
             },
         )
 
-    def account(self, prefix: str = "user", full_name: str = "Dr. Erika Muster") -> Account:
+    def registered_account(self, prefix: str = "user", full_name: str = "Dr. Erika Muster") -> Account:
+        """A person who went through registration and activation by mail, as a user does."""
         email = self.new_email(prefix)
         assert self.register(email, full_name).status == 202
         token = self.token_from_mail(email, "aktivieren")
@@ -140,6 +141,28 @@ class AccountsDriver:
             activated.body["refresh_token"],
             me.body["id"],
         )
+
+    def account(self, prefix: str = "user", full_name: str = "Dr. Erika Muster") -> Account:
+        """A person who only needs to exist: the user-pool user and the profile are written directly, as
+        activation would leave them (no mail, no activation link); signed in with Cognito's tokens.
+        Tests about registration and activation use `registered_account`."""
+        from accounts.identity_provider import CognitoIdentityProvider
+        from accounts.store import AccountsStore, TokenRecord, UserRecord
+        from shared.ids import new_token, token_digest
+
+        email = self.new_email(prefix)
+        resources = self.aws.resolver.physical_ids
+        identity = CognitoIdentityProvider(
+            self.aws.client("cognito-idp"), resources["UserPool"], resources["WebClient"]
+        )
+        store = AccountsStore(self.aws.client("dynamodb"), resources["AccountsTable"])
+        user_id = identity.create_user(email, full_name, PASSWORD)
+        digest = token_digest(new_token())
+        store.put_token(TokenRecord(digest, "activation", 4_000_000_000, {}))
+        now = "2026-01-01T00:00:00Z"
+        store.create_user(UserRecord(user_id, email, full_name, "de", "2026-05", now, now), digest)
+        tokens = identity.sign_in(email, PASSWORD)
+        return Account(email, full_name, PASSWORD, tokens.access_token, tokens.refresh_token or "", user_id)
 
     def organisation(self, admin: Account, name: str = "Praxis Muster") -> str:
         created = self.call("POST", "/organisations", token=admin.access_token, json_body={"name": name})
@@ -165,18 +188,19 @@ class AccountsDriver:
         assert accepted.status == 200, accepted.body
 
     def make_agent(self, account: Account) -> Account:
+        from accounts.identity_provider import CognitoIdentityProvider
+
         cognito = self.aws.client("cognito-idp")
         pool = self.aws.resolver.physical_ids["UserPool"]
         cognito.admin_add_user_to_group(UserPoolId=pool, Username=account.email, GroupName="agents")
-        signed_in = self.call(
-            "POST", "/accounts/sessions", json_body={"email": account.email, "password": account.password}
-        )
+        identity = CognitoIdentityProvider(cognito, pool, self.aws.resolver.physical_ids["WebClient"])
+        tokens = identity.sign_in(account.email, account.password)  # a new token carries the group
         return Account(
             account.email,
             account.full_name,
             account.password,
-            signed_in.body["access_token"],
-            signed_in.body["refresh_token"],
+            tokens.access_token,
+            tokens.refresh_token or "",
             account.user_id,
         )
 

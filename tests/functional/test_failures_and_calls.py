@@ -60,7 +60,7 @@ def test_events_reach_the_bus(accounts: AccountsDriver) -> None:
     )
     events.put_targets(Rule="test-accounts", EventBusName=bus, Targets=[{"Id": "q", "Arn": queue_arn}])
     try:
-        admin = accounts.account("admin")
+        admin = accounts.registered_account("admin")  # activation publishes UserActivated
         org_id = accounts.organisation(admin)
         received = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)[
             "Messages"

@@ -70,12 +70,32 @@ def test_what_cannot_be_normalised_is_refused(address: str) -> None:
         CcAdd(email=address)
 
 
+def _raw(sender: str) -> bytes:
+    """A mail as an SMTPUTF8 sender writes it: UTF-8 in the header, no encoded words."""
+    return f"From: X <{sender}>\r\nTo: reply+abc@reply.example\r\nSubject: Re\r\n\r\nDanke!\r\n".encode()
+
+
 def test_a_look_alike_sender_of_a_reply_is_not_the_participant() -> None:
-    message = EmailMessage()
-    message["From"] = "X <x@praxis-straße.example>"
-    message["To"] = "reply+abc@reply.example"
-    message.set_content("Danke!")
-    parsed = inbound.parse(message.as_bytes())
+    parsed = inbound.parse(_raw("x@praxis-straße.example"))
     assert parsed.sender == "x@xn--praxis-strae-v9a.example" != PARTICIPANT
-    message.replace_header("From", "X <x@ｐｒａｘｉｓ-strasse.example>")
+    assert inbound.parse(_raw("x@ｐｒａｘｉｓ-strasse.example")).sender is None
+    assert inbound.parse(_raw(PARTICIPANT)).sender == PARTICIPANT
+
+
+@pytest.mark.parametrize("dot", ["\u3002", "\uff0e", "\uff61"])
+def test_look_alike_dots_are_refused(dot: str) -> None:
+    assert normalise_or_none(f"klaus@praxis-k{dot}example") is None
+    message = EmailMessage()
+    message["From"] = f"Klaus <klaus@praxis-k{dot}example>"
+    message.set_content("Danke!")
     assert inbound.parse(message.as_bytes()).sender is None
+
+
+def test_an_address_hidden_in_an_encoded_word_is_no_sender() -> None:
+    import base64
+
+    hidden = base64.b64encode(b"anna@praxis.example").decode()
+    raw = f"From: =?utf-8?b?{hidden}?=\r\nTo: x@reply.example\r\nSubject: Re\r\n\r\nDanke!\r\n".encode()
+    assert inbound.parse(raw).sender is None
+    named = "From: =?utf-8?q?Anna_M=C3=BCller?= <anna@praxis.example>\r\nSubject: Re\r\n\r\nDanke!\r\n"
+    assert inbound.parse(named.encode()).sender == "anna@praxis.example"  # a display name may be encoded
