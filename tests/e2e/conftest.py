@@ -29,6 +29,12 @@ class RunningStack:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def restart(self) -> None:
+        """Ctrl-C and the README's run command again, on the same port; this object is the new stack."""
+        assert self.stop() == 0
+        again = start_stack(self.port)
+        self.process, self.output = again.process, again.output
+
     def stop(self, timeout: float = 30) -> int:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
@@ -76,8 +82,9 @@ def start_stack(port: int, timeout: float = 120) -> RunningStack:
             return stack
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def stack() -> Iterator[RunningStack]:
+    """One stack per test worker (pytest-xdist): starting one costs more than most journeys."""
     running = start_stack(free_port())
     try:
         yield running
