@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from accounts.dependencies import logger
 from accounts.routes import agents, auth, organisations, profile
-from accounts.settings import get_settings
+from accounts.settings import api_settings
 from shared.resolver import create_resolver, lambda_entry
 
 app = create_resolver(
@@ -15,6 +15,6 @@ app = create_resolver(
 handler = lambda_entry(
     app,
     logger,
-    tracing_enabled=lambda: get_settings().tracing_enabled,
-    accounts_table=lambda: get_settings().accounts_table,
+    tracing_enabled=lambda: api_settings().tracing_enabled,
+    accounts_table=lambda: api_settings().accounts_table,
 )

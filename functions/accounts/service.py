@@ -16,7 +16,6 @@ from aws_lambda_powertools import Logger
 
 from accounts import models
 from accounts.identity_provider import CognitoIdentityProvider, IssuedTokens
-from accounts.requests_queue import RequestQueue
 from accounts.settings import AccountsSettings
 from accounts.store import (
     AccountsStore,
@@ -44,6 +43,7 @@ from shared.i18n import Language
 from shared.identity import Caller
 from shared.ids import new_id, new_token, token_digest
 from shared.mail import Mailer
+from shared.queues import Queue
 from shared.ratelimit import RateLimiter
 
 Role = Literal["admin", "member"]
@@ -59,7 +59,7 @@ class AccountsService:
     clock: Clock
     settings: AccountsSettings
     logger: Logger
-    requests: RequestQueue
+    requests: Queue  # public requests the worker answers (registration, password reset)
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -124,7 +124,7 @@ class AccountsService:
         """Accepts a registration; the worker (`registration_requested`) decides and mails, so the answer
         is the same, in content and in time, whether or not the address is known."""
         self._limit_source("register", source_ip)
-        self.requests.submit(
+        self.requests.send(
             {
                 "kind": "registration",
                 "email": request.email,
@@ -244,7 +244,7 @@ class AccountsService:
     def forgot_password(self, request: models.ForgotPasswordRequest, source_ip: str) -> None:
         """Accepts a reset request for any address; the worker looks it up and mails (see `register`)."""
         self._limit_source("forgot-password", source_ip)
-        self.requests.submit({"kind": "password_reset", "email": request.email})
+        self.requests.send({"kind": "password_reset", "email": request.email})
 
     def password_reset_requested(self, email: str) -> None:
         user_id = self.store.user_id_for_email(email)

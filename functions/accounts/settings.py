@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from pydantic import Field, HttpUrl
 
-from shared.settings import FunctionSettings
+from shared.settings import FunctionSettings, load
 
 
 class AccountsSettings(FunctionSettings):
     accounts_table: str = Field(min_length=1)
-    signing_secret_arn: str = Field(default="", description="HTTP function: signs list cursors")
     account_requests_queue_url: str = Field(min_length=1, description="Public requests the worker mails")
     user_pool_id: str = Field(min_length=1)
     user_pool_client_id: str = Field(min_length=1)
@@ -26,6 +23,13 @@ class AccountsSettings(FunctionSettings):
     requests_per_source_per_hour: int = Field(default=30, ge=1)
 
 
-@cache
-def get_settings() -> AccountsSettings:
-    return AccountsSettings()  # type: ignore[call-arg]
+class AccountsApiSettings(AccountsSettings):
+    signing_secret_arn: str = Field(min_length=1, description="Signs list cursors")
+
+
+def api_settings() -> AccountsApiSettings:
+    return load(AccountsApiSettings)
+
+
+def worker_settings() -> AccountsSettings:
+    return load(AccountsSettings)

@@ -21,12 +21,22 @@ from botocore.exceptions import ClientError
 
 from shared import directory
 from shared.cursors import CursorCodec
+from shared.directory import (
+    email_key,
+    invitation_key,
+    member_key,
+    organisation_key,
+    organisation_name_keys,
+    organisation_partition,
+    token_key,
+    user_key,
+    users_index_keys,
+)
 from shared.dynamo import (
     batch_get_all,
     cancellation_reasons,
     from_item,
     is_conditional_failure,
-    key,
     query_all,
     record,
     to_item,
@@ -106,30 +116,6 @@ class OrganisationView:
     invitations: list[InvitationRecord]
 
 
-def _user_key(user_id: str) -> dict[str, Any]:
-    return key(f"USER#{user_id}", "PROFILE")
-
-
-def _email_key(email: str) -> dict[str, Any]:
-    return key(f"EMAIL#{email}", "EMAIL")
-
-
-def _org_key(org_id: str) -> dict[str, Any]:
-    return key(f"ORG#{org_id}", "META")
-
-
-def _member_key(org_id: str, user_id: str) -> dict[str, Any]:
-    return key(f"ORG#{org_id}", f"MEMBER#{user_id}")
-
-
-def _invite_key(org_id: str, invitation_id: str) -> dict[str, Any]:
-    return key(f"ORG#{org_id}", f"INVITE#{invitation_id}")
-
-
-def _token_key(digest: str) -> dict[str, Any]:
-    return key(f"TOKEN#{digest}", "TOKEN")
-
-
 def _user(values: dict[str, Any]) -> UserRecord:
     return record(UserRecord, values)
 
@@ -159,7 +145,7 @@ class AccountsStore:
             "Put": {
                 "TableName": self._table,
                 "Item": {
-                    **_token_key(record.digest),
+                    **token_key(record.digest),
                     **to_item({"kind": record.kind, "expires_at": record.expires_epoch, "data": record.data}),
                 },
                 "ConditionExpression": "attribute_not_exists(PK)",
@@ -172,7 +158,7 @@ class AccountsStore:
 
     def get_token(self, digest: str, kind: TokenKind, now_epoch: int) -> TokenRecord:
         """The token if it exists, is of this kind and has not expired; LinkInvalid otherwise."""
-        response = self._db.get_item(TableName=self._table, Key=_token_key(digest), ConsistentRead=True)
+        response = self._db.get_item(TableName=self._table, Key=token_key(digest), ConsistentRead=True)
         if "Item" not in response:
             raise LinkInvalid("link.invalid")
         values = from_item(response["Item"])
@@ -184,7 +170,7 @@ class AccountsStore:
         return {
             "Delete": {
                 "TableName": self._table,
-                "Key": _token_key(digest),
+                "Key": token_key(digest),
                 "ConditionExpression": "attribute_exists(PK)",
             }
         }
@@ -193,7 +179,7 @@ class AccountsStore:
         try:
             self._db.delete_item(
                 TableName=self._table,
-                Key=_token_key(digest),
+                Key=token_key(digest),
                 ConditionExpression="attribute_exists(PK)",
             )
         except ClientError as error:
@@ -204,7 +190,7 @@ class AccountsStore:
     # --- users -------------------------------------------------------------------------------
 
     def user_id_for_email(self, email: str) -> str | None:
-        response = self._db.get_item(TableName=self._table, Key=_email_key(email))
+        response = self._db.get_item(TableName=self._table, Key=email_key(email))
         item = response.get("Item")
         return str(from_item(item)["user_id"]) if item else None
 
@@ -213,7 +199,7 @@ class AccountsStore:
         try:
             self._db.update_item(
                 TableName=self._table,
-                Key=_user_key(user_id),
+                Key=user_key(user_id),
                 UpdateExpression="SET sessions_valid_after = :v REMOVE session_jtis",
                 ConditionExpression="attribute_exists(PK)",
                 ExpressionAttributeValues=to_item({":v": valid_after}),
@@ -227,7 +213,7 @@ class AccountsStore:
         try:
             self._db.update_item(
                 TableName=self._table,
-                Key=_user_key(user_id),
+                Key=user_key(user_id),
                 UpdateExpression="ADD session_jtis :j",
                 ConditionExpression="attribute_exists(PK) AND sessions_valid_after > :iat",
                 ExpressionAttributeValues={":j": {"SS": [jti]}, ":iat": {"N": str(issued_at)}},
@@ -238,13 +224,13 @@ class AccountsStore:
 
     def get_user(self, user_id: str) -> UserRecord | None:
         """The profile; for the caller, the session check's read of it (shared.directory)."""
-        values = directory.profile(self._db, self._table, user_id)
+        values = directory.read_profile_item(self._db, self._table, user_id)
         return _user(values) if values else None
 
     def create_user(self, user: UserRecord, activation_digest: str) -> None:
         """Profile, e-mail claim and the spent activation token in one transaction."""
         # GSI2 lists every user (the inbox's broadcast sender reads it in pages).
-        profile = {**_user_attributes(user), "GSI2PK": "USERS", "GSI2SK": f"{user.created_at}#{user.user_id}"}
+        profile = {**_user_attributes(user), **users_index_keys(user.created_at, user.user_id)}
         try:
             self._db.transact_write_items(
                 TransactItems=[
@@ -252,14 +238,14 @@ class AccountsStore:
                     {
                         "Put": {
                             "TableName": self._table,
-                            "Item": {**_email_key(user.email), **to_item({"user_id": user.user_id})},
+                            "Item": {**email_key(user.email), **to_item({"user_id": user.user_id})},
                             "ConditionExpression": "attribute_not_exists(PK)",
                         }
                     },
                     {
                         "Put": {
                             "TableName": self._table,
-                            "Item": {**_user_key(user.user_id), **to_item(profile)},
+                            "Item": {**user_key(user.user_id), **to_item(profile)},
                             "ConditionExpression": "attribute_not_exists(PK)",
                         }
                     },
@@ -292,7 +278,7 @@ class AccountsStore:
             {
                 "Update": {
                     "TableName": self._table,
-                    "Key": _user_key(user.user_id),
+                    "Key": user_key(user.user_id),
                     "UpdateExpression": "SET " + ", ".join(sets),
                     "ConditionExpression": "attribute_exists(PK)",
                     "ExpressionAttributeNames": names,
@@ -305,7 +291,7 @@ class AccountsStore:
                 {
                     "Update": {
                         "TableName": self._table,
-                        "Key": _member_key(user.organisation_id, user.user_id),
+                        "Key": member_key(user.organisation_id, user.user_id),
                         "UpdateExpression": "SET full_name = :n",
                         "ConditionExpression": "attribute_exists(PK)",
                         "ExpressionAttributeValues": to_item({":n": full_name}),
@@ -329,12 +315,11 @@ class AccountsStore:
                         "Put": {
                             "TableName": self._table,
                             "Item": {
-                                **_org_key(org.org_id),
+                                **organisation_key(org.org_id),
                                 **to_item(
                                     {
                                         **_org_attributes(org),
-                                        "GSI1PK": "ORGS",
-                                        "GSI1SK": f"{org.name.casefold()}#{org.org_id}",
+                                        **organisation_name_keys(org.name, org.org_id),
                                     }
                                 ),
                             },
@@ -359,7 +344,7 @@ class AccountsStore:
             "Put": {
                 "TableName": self._table,
                 "Item": {
-                    **_member_key(member.org_id, member.user_id),
+                    **member_key(member.org_id, member.user_id),
                     **to_item(dataclasses.asdict(member)),
                 },
                 "ConditionExpression": "attribute_not_exists(PK)",
@@ -370,7 +355,7 @@ class AccountsStore:
         return {
             "Update": {
                 "TableName": self._table,
-                "Key": _user_key(user_id),
+                "Key": user_key(user_id),
                 "UpdateExpression": "SET organisation_id = :o, organisation_name = :n, #r = :r",
                 "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(organisation_id)",
                 "ExpressionAttributeNames": {"#r": "role"},
@@ -384,7 +369,7 @@ class AccountsStore:
             self._db,
             TableName=self._table,
             KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": f"ORG#{org_id}"}},
+            ExpressionAttributeValues={":pk": {"S": organisation_partition(org_id)}},
             ConsistentRead=True,
         )
         meta = next((i for i in items if i["SK"] == "META"), None)
@@ -400,7 +385,7 @@ class AccountsStore:
         self, org_id: str, user_ids: list[str]
     ) -> tuple[dict[str, MemberRecord], OrganisationRecord | None]:
         """Some memberships and the organisation in one BatchGetItem (the caller's, a target's)."""
-        keys = [_org_key(org_id)] + [_member_key(org_id, u) for u in dict.fromkeys(user_ids)]
+        keys = [organisation_key(org_id)] + [member_key(org_id, u) for u in dict.fromkeys(user_ids)]
         members: dict[str, MemberRecord] = {}
         org: OrganisationRecord | None = None
         for values in batch_get_all(self._db, self._table, keys):
@@ -417,11 +402,13 @@ class AccountsStore:
             {
                 "Update": {
                     "TableName": self._table,
-                    "Key": _org_key(org_id),
+                    "Key": organisation_key(org_id),
                     "UpdateExpression": "SET #n = :n, GSI1SK = :s",
                     "ConditionExpression": "attribute_exists(PK)",
                     "ExpressionAttributeNames": {"#n": "name"},
-                    "ExpressionAttributeValues": to_item({":n": name, ":s": f"{name.casefold()}#{org_id}"}),
+                    "ExpressionAttributeValues": to_item(
+                        {":n": name, ":s": organisation_name_keys(name, org_id)["GSI1SK"]}
+                    ),
                 }
             }
         ]
@@ -429,7 +416,7 @@ class AccountsStore:
             {
                 "Update": {
                     "TableName": self._table,
-                    "Key": _user_key(member.user_id),
+                    "Key": user_key(member.user_id),
                     "UpdateExpression": "SET organisation_name = :n",
                     "ConditionExpression": "organisation_id = :o",
                     "ExpressionAttributeValues": to_item({":n": name, ":o": org_id}),
@@ -444,7 +431,7 @@ class AccountsStore:
         try:
             self._db.update_item(
                 TableName=self._table,
-                Key=_org_key(org_id),
+                Key=organisation_key(org_id),
                 UpdateExpression="SET licensed_practitioners = :l",
                 ConditionExpression="attribute_exists(PK)",
                 ExpressionAttributeValues=to_item({":l": licensed}),
@@ -485,7 +472,7 @@ class AccountsStore:
                     "Put": {
                         "TableName": self._table,
                         "Item": {
-                            **_invite_key(invitation.org_id, invitation.invitation_id),
+                            **invitation_key(invitation.org_id, invitation.invitation_id),
                             **to_item(dataclasses.asdict(invitation)),
                         },
                         "ConditionExpression": "attribute_not_exists(PK)",
@@ -495,7 +482,7 @@ class AccountsStore:
                 {
                     "ConditionCheck": {
                         "TableName": self._table,
-                        "Key": _org_key(invitation.org_id),
+                        "Key": organisation_key(invitation.org_id),
                         "ConditionExpression": "attribute_exists(PK)",
                     }
                 },
@@ -504,7 +491,7 @@ class AccountsStore:
 
     def get_invitation(self, org_id: str, invitation_id: str) -> InvitationRecord | None:
         item = self._db.get_item(
-            TableName=self._table, Key=_invite_key(org_id, invitation_id), ConsistentRead=True
+            TableName=self._table, Key=invitation_key(org_id, invitation_id), ConsistentRead=True
         ).get("Item")
         return _invitation(from_item(item)) if item else None
 
@@ -514,10 +501,10 @@ class AccountsStore:
                 {
                     "Delete": {
                         "TableName": self._table,
-                        "Key": _invite_key(invitation.org_id, invitation.invitation_id),
+                        "Key": invitation_key(invitation.org_id, invitation.invitation_id),
                     }
                 },
-                {"Delete": {"TableName": self._table, "Key": _token_key(invitation.token_digest)}},
+                {"Delete": {"TableName": self._table, "Key": token_key(invitation.token_digest)}},
             ]
         )
 
@@ -533,7 +520,7 @@ class AccountsStore:
                     {
                         "Delete": {
                             "TableName": self._table,
-                            "Key": _invite_key(invitation.org_id, invitation.invitation_id),
+                            "Key": invitation_key(invitation.org_id, invitation.invitation_id),
                             "ConditionExpression": "token_digest = :d",
                             "ExpressionAttributeValues": to_item({":d": invitation.token_digest}),
                         }
@@ -552,7 +539,7 @@ class AccountsStore:
                     {
                         "Update": {
                             "TableName": self._table,
-                            "Key": _org_key(invitation.org_id),
+                            "Key": organisation_key(invitation.org_id),
                             "UpdateExpression": "ADD member_count :one, admin_count :a",
                             "ConditionExpression": "attribute_exists(PK)",
                             "ExpressionAttributeValues": to_item({":one": 1, ":a": admin_increment}),
@@ -573,7 +560,7 @@ class AccountsStore:
             {
                 "Delete": {
                     "TableName": self._table,
-                    "Key": _member_key(member.org_id, member.user_id),
+                    "Key": member_key(member.org_id, member.user_id),
                     "ConditionExpression": "#r = :r",
                     "ExpressionAttributeNames": {"#r": "role"},
                     "ExpressionAttributeValues": to_item({":r": member.role}),
@@ -582,7 +569,7 @@ class AccountsStore:
             {
                 "Update": {
                     "TableName": self._table,
-                    "Key": _user_key(member.user_id),
+                    "Key": user_key(member.user_id),
                     "UpdateExpression": "REMOVE organisation_id, organisation_name, #r",
                     "ConditionExpression": "organisation_id = :o",
                     "ExpressionAttributeNames": {"#r": "role"},
@@ -600,7 +587,7 @@ class AccountsStore:
             {
                 "Update": {
                     "TableName": self._table,
-                    "Key": _member_key(member.org_id, member.user_id),
+                    "Key": member_key(member.org_id, member.user_id),
                     "UpdateExpression": "SET #r = :new",
                     "ConditionExpression": "#r = :old",
                     "ExpressionAttributeNames": {"#r": "role"},
@@ -610,7 +597,7 @@ class AccountsStore:
             {
                 "Update": {
                     "TableName": self._table,
-                    "Key": _user_key(member.user_id),
+                    "Key": user_key(member.user_id),
                     "UpdateExpression": "SET #r = :new",
                     "ConditionExpression": "organisation_id = :o",
                     "ExpressionAttributeNames": {"#r": "role"},
@@ -629,7 +616,7 @@ class AccountsStore:
         return {
             "Update": {
                 "TableName": self._table,
-                "Key": _org_key(org_id),
+                "Key": organisation_key(org_id),
                 "UpdateExpression": "ADD member_count :m, admin_count :a",
                 "ConditionExpression": condition,
                 "ExpressionAttributeValues": to_item(

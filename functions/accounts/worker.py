@@ -11,11 +11,11 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from accounts.dependencies import logger, service
+from accounts.dependencies import logger, worker_service
 
 
 def record_handler(record: SQSRecord) -> None:
-    service().handle_request(json.loads(record.body))
+    worker_service().handle_request(json.loads(record.body))
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -18,7 +18,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from inbox.dependencies import delivery, logger
-from inbox.settings import get_settings
+from inbox.settings import consumer_settings
 from shared import aws
 
 CONFIG = IdempotencyConfig(
@@ -32,7 +32,7 @@ CONFIG = IdempotencyConfig(
 def _process() -> Any:
     """The idempotent event handler, built at the first invocation (settings are read then, not at import)."""
     persistence = DynamoDBPersistenceLayer(
-        table_name=get_settings().inbox_table,
+        table_name=consumer_settings().inbox_table,
         key_attr="PK",
         sort_key_attr="SK",
         static_pk_value="IDEMPOTENCY",

@@ -8,6 +8,7 @@ batch never sends it twice, and a failed send is released so the retry sends it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -16,10 +17,11 @@ from aws_lambda_powertools import Logger
 
 from inbox.events import InvoiceDetail, TicketData, TicketDetail
 from inbox.service import message_of
-from inbox.settings import InboxSettings
+from inbox.settings import InboxConsumerSettings
 from inbox.store import InboxStore, Kind
 from shared import replies
 from shared.clock import Clock, iso
+from shared.directory import Directory
 from shared.i18n import Language
 from shared.mail import Mailer
 
@@ -51,9 +53,11 @@ class Recipient:
 @dataclass
 class InboxDelivery:
     store: InboxStore
+    directory: Directory
     mailer: Mailer
+    reply_key: Callable[[], bytes] | None  # signs Reply-To addresses; None: ticket mails get none
     clock: Clock
-    settings: InboxSettings
+    settings: InboxConsumerSettings
     logger: Logger
 
     def _expiry(self) -> int:
@@ -136,32 +140,26 @@ class InboxDelivery:
                 "References": root,
             }
         )
-        if self.settings.reply_secret_arn:
-            key = replies.secret(self.settings.reply_secret_arn)
-            headers["Reply-To"] = replies.address(key, domain, ticket_id, recipient.email)
+        if self.reply_key is not None:
+            headers["Reply-To"] = replies.address(self.reply_key(), domain, ticket_id, recipient.email)
         return headers
 
     def _cc_recipient(self, address: str) -> Recipient:
-        user_id = self.store.user_id_for_email(address)
-        profile = self.store.profile(user_id) if user_id else None
-        language: Language = "en" if profile and profile.get("language") == "en" else "de"
-        return Recipient(
-            address, language, user_id if profile else None, profile.get("full_name") if profile else None
-        )
+        user_id = self.directory.user_id_for_email(address)
+        profile = self.directory.profile(user_id) if user_id else None
+        if profile is None:
+            return Recipient(address, "de", None, None)
+        return Recipient(address, profile.language, profile.user_id, profile.full_name)
 
     # --- invoices --------------------------------------------------------------------------
 
     def _invoice(self, detail: InvoiceDetail) -> int:
         data = detail.data
-        admins = [
-            m for m in self.store.organisation_members(data.organisation_id) if m.get("role") == "admin"
-        ]
+        admins = [m for m in self.directory.members(data.organisation_id) if m.role == "admin"]
         for admin in admins:
-            profile = self.store.profile(str(admin["user_id"])) or {}
-            language: Language = "en" if profile.get("language") == "en" else "de"
-            recipient = Recipient(
-                str(admin["email"]), language, str(admin["user_id"]), str(admin.get("full_name", ""))
-            )
+            profile = self.directory.profile(admin.user_id)
+            language: Language = profile.language if profile else "de"
+            recipient = Recipient(admin.email, language, admin.user_id, admin.full_name)
             euros = f"{data.amount_cents // 100},{data.amount_cents % 100:02d}"
             amount = f"{euros} €" if language == "de" else f"€{euros.replace(',', '.')}"
             context = {

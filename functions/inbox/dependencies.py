@@ -1,78 +1,63 @@
-"""Wires the inbox's services once per process (cold start); tests replace the clock."""
+"""The inbox functions' parts, built once per process (shared.wiring); each function builds only its own."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from inbox.broadcasts import BroadcastSender
 from inbox.delivery import InboxDelivery
 from inbox.service import InboxService, LatestBroadcast
-from inbox.settings import get_settings
+from inbox.settings import api_settings, consumer_settings, sender_settings
 from inbox.store import InboxStore
-from shared import aws, secrets
-from shared.clock import Clock, SystemClock
-from shared.cursors import CursorCodec
+from shared import aws, mail, wiring
+from shared.clock import Clock
+from shared.directory import Directory
 from shared.log import get_logger
-from shared.mail import Mailer, MailRenderer
+from shared.queues import SqsQueue
 
 logger = get_logger("inbox")
-_clock: Clock = SystemClock()
-_service: InboxService | None = None
-_delivery: InboxDelivery | None = None
+TEMPLATES = Path(__file__).parent / "mail_templates"
 
 
-def _store() -> InboxStore:
-    settings = get_settings()
-    return InboxStore(
-        aws.dynamodb(),
-        settings.inbox_table,
-        settings.accounts_table,
-        CursorCodec(lambda: secrets.value(settings.signing_secret_arn)),
+def _service(clock: Clock) -> InboxService:
+    settings = api_settings()
+    return InboxService(
+        store=InboxStore(aws.dynamodb(), settings.inbox_table, wiring.cursors(settings.signing_secret_arn)),
+        directory=Directory(aws.dynamodb(), settings.accounts_table),
+        broadcast_jobs=SqsQueue(aws.sqs(), settings.broadcast_queue_url),
+        clock=clock,
+        settings=settings,
+        logger=logger,
+        latest=LatestBroadcast(seconds=settings.broadcast_cache_seconds),
     )
 
 
-def mailer() -> Mailer:
-    return Mailer(
-        aws.sesv2(), get_settings().sender_address, MailRenderer(Path(__file__).parent / "mail_templates")
+def _delivery(clock: Clock) -> InboxDelivery:
+    settings = consumer_settings()
+    return InboxDelivery(
+        store=InboxStore(aws.dynamodb(), settings.inbox_table),
+        directory=Directory(aws.dynamodb(), settings.accounts_table),
+        mailer=mail.mailer(TEMPLATES, settings.sender_address),
+        reply_key=wiring.secret(settings.reply_secret_arn) if settings.reply_secret_arn else None,
+        clock=clock,
+        settings=settings,
+        logger=logger,
     )
 
 
-def service() -> InboxService:
-    global _service
-    if _service is None:
-        settings = get_settings()
-        _service = InboxService(
-            store=_store(),
-            sqs=aws.sqs(),
-            clock=_clock,
-            settings=settings,
-            logger=logger,
-            latest=LatestBroadcast(seconds=settings.broadcast_cache_seconds),
-        )
-    return _service
+def _broadcasts(clock: Clock) -> BroadcastSender:
+    settings = sender_settings()
+    return BroadcastSender(
+        store=InboxStore(aws.dynamodb(), settings.inbox_table),
+        directory=Directory(aws.dynamodb(), settings.accounts_table),
+        mailer=mail.mailer(TEMPLATES, settings.sender_address),
+        jobs=SqsQueue(aws.sqs(), settings.broadcast_queue_url),
+        clock=clock,
+        settings=settings,
+        logger=logger,
+    )
 
 
-def delivery() -> InboxDelivery:
-    global _delivery
-    if _delivery is None:
-        _delivery = InboxDelivery(
-            store=_store(), mailer=mailer(), clock=_clock, settings=get_settings(), logger=logger
-        )
-    return _delivery
-
-
-def use_clock(clock: Clock) -> None:
-    global _clock
-    _clock = clock
-    rebuild()
-
-
-def rebuild() -> None:
-    global _service, _delivery
-    _service = None
-    _delivery = None
-
-
-def reset() -> None:
-    global _clock
-    _clock = SystemClock()
-    rebuild()
+service = wiring.Wiring(_service)
+delivery = wiring.Wiring(_delivery)
+broadcasts = wiring.Wiring(_broadcasts)

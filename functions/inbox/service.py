@@ -7,26 +7,24 @@ everything after works on the user's own partition.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aws_lambda_powertools import Logger
 from ulid import ULID
 
 from inbox import models
 from inbox.folding import fold, searchable
-from inbox.settings import InboxSettings
+from inbox.settings import InboxApiSettings
 from inbox.store import BroadcastRecord, InboxStore, Kind, MessageRecord, StateRecord
 from shared.clock import Clock, iso
+from shared.directory import Directory
 from shared.errors import NotFound
 from shared.identity import Caller
 from shared.ids import new_id
-
-if TYPE_CHECKING:
-    from mypy_boto3_sqs import SQSClient
+from shared.queues import Queue
 
 MAX_COPIES_PER_SYNC = 99
 
@@ -48,9 +46,10 @@ class LatestBroadcast:
 @dataclass
 class InboxService:
     store: InboxStore
-    sqs: SQSClient
+    directory: Directory
+    broadcast_jobs: Queue
     clock: Clock
-    settings: InboxSettings
+    settings: InboxApiSettings
     logger: Logger
     latest: LatestBroadcast
 
@@ -76,8 +75,8 @@ class InboxService:
             return False
         organisation_id = None
         if any(b.organisation_ids for b in fresh):
-            profile = self.store.profile(user_id) or {}
-            organisation_id = profile.get("organisation_id")
+            profile = self.directory.profile(user_id)
+            organisation_id = profile.organisation_id if profile else None
         copies = [self._copy(b) for b in fresh if b.reaches(organisation_id)]
         delivered = self.store.deliver_broadcasts(user_id, copies, fresh[-1].broadcast_id, state.synced_at)
         return delivered and bool(copies)
@@ -169,10 +168,7 @@ class InboxService:
             organisation_ids=sorted(set(request.organisation_ids)),
         )
         self.store.put_broadcast(broadcast)
-        self.sqs.send_message(
-            QueueUrl=self.settings.broadcast_queue_url,
-            MessageBody=json.dumps({"broadcast_id": broadcast.broadcast_id, "cursor": None}),
-        )
+        self.broadcast_jobs.send({"broadcast_id": broadcast.broadcast_id, "cursor": None})
         self.logger.info("broadcast published", extra={"broadcast_id": broadcast.broadcast_id})
         return models.Broadcast(
             id=broadcast.broadcast_id,

@@ -1,30 +1,48 @@
-"""Settings of the inbox functions (template.yaml sets each variable)."""
+"""Settings of the inbox functions, one model per function (template.yaml sets each variable)."""
 
 from __future__ import annotations
 
-from functools import cache
-
 from pydantic import Field, HttpUrl
 
-from shared.settings import FunctionSettings
+from shared.settings import FunctionSettings, load
 
 
 class InboxSettings(FunctionSettings):
+    """What every inbox function reads."""
+
     inbox_table: str = Field(min_length=1)
-    signing_secret_arn: str = Field(default="", description="HTTP function: signs list cursors")
-    accounts_table: str = Field(min_length=1)
-    sender_address: str = Field(default="support@example.com", min_length=3)
-    portal_url: HttpUrl = Field(default=HttpUrl("https://portal.example.com"))
-    broadcast_queue_url: str = Field(default="")
-    mail_send_rate_per_second: int = Field(default=10, ge=1, le=1000)
+    accounts_table: str = Field(min_length=1, description="Read-only: recipients' profiles")
+
+
+class InboxApiSettings(InboxSettings):
+    signing_secret_arn: str = Field(min_length=1, description="Signs list cursors")
+    broadcast_queue_url: str = Field(min_length=1, description="Where a new broadcast's first page goes")
     page_size: int = Field(default=25, ge=1, le=100)
-    broadcast_page_size: int = Field(default=50, ge=1, le=500)
     broadcast_cache_seconds: int = Field(default=30, ge=0, le=3600)
     broadcast_lookback_days: int = Field(default=30, ge=1, le=365)
-    reply_domain: str = Field(default="", description="Where answers to ticket mails go (SES receiving)")
-    reply_secret_arn: str = Field(default="", description="The secret that signs reply addresses")
 
 
-@cache
-def get_settings() -> InboxSettings:
-    return InboxSettings()  # type: ignore[call-arg]
+class InboxConsumerSettings(InboxSettings):
+    sender_address: str = Field(min_length=3)
+    portal_url: HttpUrl = Field(description="Links in mails point there")
+    reply_domain: str = Field(default="", description="Reply-To of ticket mails; empty: mails get none")
+    reply_secret_arn: str = Field(default="", description="Signs reply addresses; empty: mails get none")
+
+
+class BroadcastSenderSettings(InboxSettings):
+    sender_address: str = Field(min_length=3)
+    broadcast_queue_url: str = Field(min_length=1, description="The next page of a broadcast goes here")
+    mail_send_rate_per_second: int = Field(default=10, ge=1, le=1000)
+    broadcast_page_size: int = Field(default=50, ge=1, le=500)
+
+
+def api_settings() -> InboxApiSettings:
+    return load(InboxApiSettings)
+
+
+def consumer_settings() -> InboxConsumerSettings:
+    return load(InboxConsumerSettings)
+
+
+def sender_settings() -> BroadcastSenderSettings:
+    return load(BroadcastSenderSettings)

@@ -21,10 +21,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import ClientError
 
-from shared import directory
 from shared.cursors import CursorCodec
 from shared.dynamo import (
-    batch_get_all,
     cancellation_reasons,
     from_item,
     is_conditional_failure,
@@ -114,12 +112,9 @@ def _state(values: dict[str, Any] | None) -> StateRecord:
 
 
 class InboxStore:
-    def __init__(
-        self, client: DynamoDBClient, table: str, accounts_table: str, cursors: CursorCodec | None = None
-    ) -> None:
+    def __init__(self, client: DynamoDBClient, table: str, cursors: CursorCodec | None = None) -> None:
         self._db = client
         self._table = table
-        self._accounts_table = accounts_table
         self._cursors = cursors or CursorCodec(_no_cursors)
 
     # --- messages ----------------------------------------------------------------------------
@@ -421,39 +416,3 @@ class InboxStore:
         )
 
     # --- recipients (read-only, accounts table) ---------------------------------------------
-
-    def profile(self, user_id: str) -> dict[str, Any] | None:
-        return directory.profile(self._db, self._accounts_table, user_id)
-
-    def user_id_for_email(self, email: str) -> str | None:
-        return directory.user_id_for_email(self._db, self._accounts_table, email)
-
-    def profiles(self, user_ids: list[str]) -> list[dict[str, Any]]:
-        keys = [key(f"USER#{u}", "PROFILE") for u in dict.fromkeys(user_ids)]
-        found: list[dict[str, Any]] = []
-        for start in range(0, len(keys), 100):
-            found += batch_get_all(self._db, self._accounts_table, keys[start : start + 100])
-        return found
-
-    def organisation_members(self, organisation_id: str) -> list[dict[str, Any]]:
-        return query_all(
-            self._db,
-            TableName=self._accounts_table,
-            KeyConditionExpression="PK = :p AND begins_with(SK, :m)",
-            ExpressionAttributeValues={":p": {"S": f"ORG#{organisation_id}"}, ":m": {"S": "MEMBER#"}},
-        )
-
-    def users_page(
-        self, cursor: dict[str, Any] | None, limit: int
-    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-        request: dict[str, Any] = {
-            "TableName": self._accounts_table,
-            "IndexName": "GSI2",
-            "KeyConditionExpression": "GSI2PK = :p",
-            "ExpressionAttributeValues": {":p": {"S": "USERS"}},
-            "Limit": limit,
-        }
-        if cursor:
-            request["ExclusiveStartKey"] = cursor
-        response = self._db.query(**request)
-        return [from_item(i) for i in response.get("Items", [])], response.get("LastEvaluatedKey")

@@ -11,7 +11,8 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kb.index import IndexedArticle, build, pack
-from kb.settings import get_settings
+from kb.settings import indexer_settings
+from kb.snapshots import S3Snapshots, Snapshots
 from kb.store import KbStore
 from kb.text import plain_text
 from shared import aws
@@ -21,7 +22,7 @@ from shared.log import get_logger
 logger = get_logger("kb-indexer")
 
 
-def rebuild(store: KbStore, s3: Any, bucket: str) -> tuple[str, int]:
+def rebuild(store: KbStore, snapshots: Snapshots) -> tuple[str, int]:
     _, articles = store.everything(with_bodies=True)
     published = [
         IndexedArticle(a.article_id, a.folder_id, a.language, a.title, a.tags, plain_text(a.body_html))
@@ -34,15 +35,17 @@ def rebuild(store: KbStore, s3: Any, bucket: str) -> tuple[str, int]:
         archive = Path(directory) / "index.tar"
         pack(Path(directory) / "index", archive)
         object_key = f"snapshots/{version}.tar"
-        s3.upload_file(str(archive), bucket, object_key)
+        snapshots.upload(archive, object_key)
     store.set_current_index(version, object_key, count)
     return version, count
 
 
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    settings = get_settings()
-    version, count = rebuild(KbStore(aws.dynamodb(), settings.kb_table), aws.s3(), settings.kb_index_bucket)
+    settings = indexer_settings()
+    version, count = rebuild(
+        KbStore(aws.dynamodb(), settings.kb_table), S3Snapshots(aws.s3(), settings.kb_index_bucket)
+    )
     logger.info(
         "index rebuilt",
         extra={"version": version, "articles": count, "changes": len(event.get("Records", []))},

@@ -16,7 +16,8 @@ from aws_lambda_powertools import Logger
 from kb import models
 from kb.index import FORMAT as INDEX_FORMAT
 from kb.index import SearchIndex, unpack
-from kb.settings import KbSettings
+from kb.settings import KbApiSettings
+from kb.snapshots import Snapshots
 from kb.store import ArticleRecord, FolderRecord, KbStore
 from kb.text import render_markdown
 from shared.clock import Clock, iso
@@ -34,8 +35,8 @@ class IndexHolder:
     """The newest index snapshot, checked at most every `seconds` per instance."""
 
     store: KbStore
-    s3: Any
-    settings: KbSettings
+    snapshots: Snapshots
+    settings: KbApiSettings
     version: str = ""
     index: SearchIndex | None = None
     checked_at: float = field(default=-1e18)
@@ -64,7 +65,7 @@ class IndexHolder:
             directory = Path(self.settings.index_dir) / f"kb-index-{version}"
             if not (directory / "meta.json").exists():
                 archive = Path(self.settings.index_dir) / f"kb-index-{version}.tar"
-                self.s3.download_file(self.settings.kb_index_bucket, object_key, str(archive))
+                self.snapshots.download(object_key, archive)
                 unpack(archive, directory)
                 archive.unlink()
             self.index, self.version = SearchIndex(directory), version
@@ -79,7 +80,7 @@ class KbService:
     clock: Clock
     logger: Logger
     limiter: RateLimiter
-    settings: KbSettings
+    settings: KbApiSettings
 
     def _first_today(self, kind: str, article_id: str, source_ip: str) -> bool:
         """Views and deflections count once per source address, article and day: a script cannot stuff

@@ -1,4 +1,4 @@
-"""Wires the notifications services once per process; tests replace the clock."""
+"""The notifications functions' parts, built once per process (shared.wiring)."""
 
 from __future__ import annotations
 
@@ -6,70 +6,41 @@ from pathlib import Path
 
 from notifications.delivery import Notifier
 from notifications.service import CalendarsService
-from notifications.settings import get_settings
+from notifications.settings import api_settings, delivery_settings
 from notifications.store import NotificationsStore
-from shared import aws, secrets
-from shared.clock import Clock, SystemClock
-from shared.cursors import CursorCodec
+from shared import aws, mail, wiring
+from shared.clock import Clock
+from shared.directory import Directory
 from shared.log import get_logger
-from shared.mail import Mailer, MailRenderer
 from shared.sms import SmsSender
 
 logger = get_logger("notifications")
-_clock: Clock = SystemClock()
-_service: CalendarsService | None = None
-_notifier: Notifier | None = None
 
 
-def _store() -> NotificationsStore:
-    settings = get_settings()
-    return NotificationsStore(
-        aws.dynamodb(),
-        settings.notifications_table,
-        settings.accounts_table,
-        CursorCodec(lambda: secrets.value(settings.signing_secret_arn)),
+def _service(clock: Clock) -> CalendarsService:
+    settings = api_settings()
+    return CalendarsService(
+        store=NotificationsStore(
+            aws.dynamodb(), settings.notifications_table, wiring.cursors(settings.signing_secret_arn)
+        ),
+        directory=Directory(aws.dynamodb(), settings.accounts_table),
+        clock=clock,
+        settings=settings,
     )
 
 
-def service() -> CalendarsService:
-    global _service
-    if _service is None:
-        _service = CalendarsService(store=_store(), clock=_clock, settings=get_settings())
-    return _service
+def _notifier(clock: Clock) -> Notifier:
+    settings = delivery_settings()
+    return Notifier(
+        store=NotificationsStore(aws.dynamodb(), settings.notifications_table),
+        # one attempt per send: SES and SNS sends are not idempotent (notifications/delivery.py)
+        mailer=mail.mailer(Path(__file__).parent / "mail_templates", settings.sender_address, once=True),
+        sms=SmsSender(aws.sns(once=True), settings.sms_sender_id),
+        clock=clock,
+        logger=logger,
+        message_domain=settings.sender_address.rpartition("@")[2],
+    )
 
 
-def notifier() -> Notifier:
-    global _notifier
-    if _notifier is None:
-        settings = get_settings()
-        _notifier = Notifier(
-            store=_store(),
-            mailer=Mailer(
-                aws.sesv2(once=True),
-                settings.sender_address,
-                MailRenderer(Path(__file__).parent / "mail_templates"),
-            ),
-            sms=SmsSender(aws.sns(once=True), settings.sms_sender_id),
-            message_domain=settings.sender_address.rpartition("@")[2],
-            clock=_clock,
-            logger=logger,
-        )
-    return _notifier
-
-
-def use_clock(clock: Clock) -> None:
-    global _clock
-    _clock = clock
-    rebuild()
-
-
-def rebuild() -> None:
-    global _service, _notifier
-    _service = None
-    _notifier = None
-
-
-def reset() -> None:
-    global _clock
-    _clock = SystemClock()
-    rebuild()
+service = wiring.Wiring(_service)
+notifier = wiring.Wiring(_notifier)

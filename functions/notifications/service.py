@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from notifications import models
 from notifications.phones import PhoneError, mobile_e164, spam_prone
-from notifications.settings import NotificationsSettings
+from notifications.settings import NotificationsApiSettings
 from notifications.store import CalendarRecord, DeliveryRecord, NotificationsStore
 from shared.clock import Clock, iso
+from shared.directory import Directory
 from shared.errors import FieldError, Forbidden, Invalid, NotFound
 from shared.i18n import Language, text
 from shared.identity import Caller
@@ -20,16 +21,17 @@ from shared.ids import new_id
 @dataclass
 class CalendarsService:
     store: NotificationsStore
+    directory: Directory
     clock: Clock
-    settings: NotificationsSettings
+    settings: NotificationsApiSettings
 
     def _membership(self, caller: Caller, org_id: str, *, admin: bool) -> int | None:
         """Checks the caller's role in the organisation; returns its licensed calendars."""
-        profile, licensed = self.store.profile_and_licence(caller.user_id, org_id)
-        member = profile is not None and profile.get("organisation_id") == org_id
+        profile, licensed = self.directory.profile_and_licence(caller.user_id, org_id)
+        member = profile is not None and profile.organisation_id == org_id
         if licensed is None or (not member and not caller.is_agent):
             raise NotFound("calendar.organisation_not_found")
-        if admin and (not member or (profile or {}).get("role") != "admin"):
+        if admin and (not member or profile is None or profile.role != "admin"):
             raise Forbidden("calendar.admins_only")
         return licensed
 

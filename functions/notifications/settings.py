@@ -1,23 +1,32 @@
-"""Settings of the notifications functions (template.yaml sets each variable)."""
+"""Settings of the notifications functions, one model per kind of function (template.yaml sets each)."""
 
 from __future__ import annotations
 
-from functools import cache
-
 from pydantic import Field
 
-from shared.settings import FunctionSettings
+from shared.settings import FunctionSettings, load
 
 
 class NotificationsSettings(FunctionSettings):
     notifications_table: str = Field(min_length=1)
-    signing_secret_arn: str = Field(default="", description="HTTP function: signs list cursors")
-    accounts_table: str = Field(default="")
-    sender_address: str = Field(default="support@example.com", min_length=3)
-    sms_sender_id: str = Field(default="Praxis", min_length=1, max_length=11)
+
+
+class NotificationsApiSettings(NotificationsSettings):
+    accounts_table: str = Field(min_length=1, description="Read-only: the caller's membership and licence")
+    signing_secret_arn: str = Field(min_length=1, description="Signs list cursors")
     page_size: int = Field(default=50, ge=1, le=200)
 
 
-@cache
-def get_settings() -> NotificationsSettings:
-    return NotificationsSettings()  # type: ignore[call-arg]
+class DeliverySettings(NotificationsSettings):
+    """The consumer and the every-minute retry run."""
+
+    sender_address: str = Field(min_length=3)
+    sms_sender_id: str = Field(default="Praxis", min_length=1, max_length=11)
+
+
+def api_settings() -> NotificationsApiSettings:
+    return load(NotificationsApiSettings)
+
+
+def delivery_settings() -> DeliverySettings:
+    return load(DeliverySettings)

@@ -19,10 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import ClientError
 
-from shared import directory
 from shared.cursors import CursorCodec
 from shared.dynamo import (
-    batch_get_all,
     cancellation_reasons,
     from_item,
     is_conditional_failure,
@@ -97,26 +95,10 @@ def _counter_key(org_id: str) -> dict[str, Any]:
 
 
 class NotificationsStore:
-    def __init__(
-        self, client: DynamoDBClient, table: str, accounts_table: str = "", cursors: CursorCodec | None = None
-    ) -> None:
+    def __init__(self, client: DynamoDBClient, table: str, cursors: CursorCodec | None = None) -> None:
         self._db = client
         self._table = table
-        self._accounts_table = accounts_table
         self._cursors = cursors or CursorCodec(_no_cursors)
-
-    # --- who asks, and the licence (read-only, accounts table) -----------------------------
-
-    def profile_and_licence(
-        self, user_id: str, org_id: str | None
-    ) -> tuple[dict[str, Any] | None, int | None]:
-        """The caller's profile and, when an organisation is named, its licensed calendars: one call."""
-        if org_id is None:
-            return directory.profile(self._db, self._accounts_table, user_id), None
-        keys = [key(f"USER#{user_id}", "PROFILE"), key(f"ORG#{org_id}", "META")]
-        found = {i["PK"]: i for i in batch_get_all(self._db, self._accounts_table, keys)}
-        org = found.get(f"ORG#{org_id}")
-        return found.get(f"USER#{user_id}"), (int(org["licensed_practitioners"]) if org else None)
 
     # --- calendars ---------------------------------------------------------------------------
 

@@ -58,6 +58,34 @@ def is_conditional_failure(error: ClientError) -> bool:
     return error_code(error) == "ConditionalCheckFailedException"
 
 
+def conditional_put(
+    client: Any,
+    table: str,
+    item: dict[str, Any],
+    condition: str,
+    names: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+) -> bool:
+    """PutItem on a condition: True when written, False when the condition failed."""
+    request: dict[str, Any] = {"TableName": table, "Item": item, "ConditionExpression": condition}
+    if names:
+        request["ExpressionAttributeNames"] = names
+    if values:
+        request["ExpressionAttributeValues"] = values
+    try:
+        client.put_item(**request)
+    except ClientError as error:
+        if is_conditional_failure(error):
+            return False
+        raise
+    return True
+
+
+def put_new(client: Any, table: str, item: dict[str, Any]) -> bool:
+    """Creates an item that must not exist yet: False (nothing written) when it does."""
+    return conditional_put(client, table, item, "attribute_not_exists(PK)")
+
+
 def cancellation_reasons(error: ClientError) -> list[str]:
     """For a cancelled transaction, the reason code of each item in order ("None" where it was fine)."""
     if error_code(error) != "TransactionCanceledException":

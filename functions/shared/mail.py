@@ -123,3 +123,11 @@ class Mailer:
             ],
         )
         return str(response.get("MessageId", ""))
+
+
+def mailer(templates: Path, sender: str, *, once: bool = False) -> Mailer:
+    """A function's mailer: its templates, the sender, and SES (`once`: without SDK retries, for sends
+    that must not repeat behind the caller's back)."""
+    from shared import aws
+
+    return Mailer(aws.sesv2(once=once), sender, MailRenderer(templates))

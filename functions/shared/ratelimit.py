@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import ClientError
 
 from shared.dynamo import is_conditional_failure, key
+from shared.errors import RateLimited
 from shared.ids import token_digest
 
 if TYPE_CHECKING:
@@ -47,3 +48,9 @@ class RateLimiter:
                 return False, retry_after
             raise
         return True, retry_after
+
+    def check(self, scope: str, value: str, *, limit: int, window_seconds: int, now: datetime) -> None:
+        """Counts one hit; RateLimited (429 with Retry-After) when the window is full."""
+        allowed, retry_after = self.allow(scope, value, limit=limit, window_seconds=window_seconds, now=now)
+        if not allowed:
+            raise RateLimited("request.rate_limited", retry_after_seconds=retry_after)

@@ -40,6 +40,6 @@ def is_current(claims: dict[str, Any], profile: dict[str, Any] | None) -> bool:
 def check(client: Any, accounts_table: str, claims: dict[str, Any]) -> bool:
     """Reads the caller's profile once (consistently) and tells whether the session still holds."""
     user_id = str(claims.get("sub", ""))
-    values = directory.read_profile(client, accounts_table, user_id, consistent=True)
+    values = directory.read_profile_item(client, accounts_table, user_id, consistent=True)
     directory.remember(user_id, values)
     return is_current(claims, values)

@@ -1,73 +1,68 @@
-"""Wires the tickets service once per process (cold start); tests replace pieces through `use_clock`."""
+"""The tickets functions' parts, built once per process (shared.wiring)."""
 
 from __future__ import annotations
 
-from botocore.exceptions import ClientError
+from collections.abc import Callable
 
-from shared import aws, secrets
-from shared.clock import Clock, SystemClock
+from shared import aws, wiring
+from shared.clock import Clock
 from shared.cursors import CursorCodec
-from shared.events import EventPublisher
-from shared.identity import AGENTS_GROUP
+from shared.directory import Directory
 from shared.log import get_logger
 from shared.ratelimit import RateLimiter
+from tickets.agent_directory import AgentDirectory, CognitoAgentDirectory, NoAgentDirectory
 from tickets.attachments import AttachmentLinks
+from tickets.mailbox import S3Mailbox
 from tickets.service import TicketsService
-from tickets.settings import get_settings
+from tickets.settings import TicketsSettings, api_settings, mail_settings
 from tickets.store import TicketsStore
 
 logger = get_logger("tickets")
-_service: TicketsService | None = None
-_clock: Clock = SystemClock()
 
 
-def _is_agent_user(user_id: str) -> bool:
-    """Whether a user id belongs to the agents group (asked of the user pool, by the user's sub)."""
-    settings = get_settings()
-    try:
-        groups = aws.cognito().admin_list_groups_for_user(UserPoolId=settings.user_pool_id, Username=user_id)
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "UserNotFoundException":
-            return False
-        raise
-    return any(g.get("GroupName") == AGENTS_GROUP for g in groups.get("Groups", []))
+def _no_signing_key() -> bytes:
+    raise RuntimeError("this function signs no links")
 
 
-def service() -> TicketsService:
-    global _service
-    if _service is None:
-        settings = get_settings()
-        _service = TicketsService(
-            store=TicketsStore(
-                aws.dynamodb(),
-                settings.tickets_table,
-                settings.accounts_table,
-                CursorCodec(lambda: secrets.value(settings.signing_secret_arn)),
-            ),
-            links=AttachmentLinks(aws.s3(), settings.attachments_bucket),
-            publisher=EventPublisher(aws.events(), settings.event_bus_name, "portal.tickets", _clock),
-            limiter=RateLimiter(aws.dynamodb(), settings.tickets_table),
-            clock=_clock,
-            settings=settings,
-            logger=logger,
-            is_agent_user=_is_agent_user,
-            signing_key=lambda: secrets.value(settings.signing_secret_arn),
-        )
-    return _service
+def _build(
+    clock: Clock,
+    settings: TicketsSettings,
+    cursors: CursorCodec | None,
+    agents: AgentDirectory,
+    signing_key: Callable[[], bytes],
+) -> TicketsService:
+    return TicketsService(
+        store=TicketsStore(aws.dynamodb(), settings.tickets_table, cursors),
+        directory=Directory(aws.dynamodb(), settings.accounts_table),
+        links=AttachmentLinks(aws.s3(), settings.attachments_bucket),
+        publisher=wiring.publisher(settings.event_bus_name, "portal.tickets", clock),
+        limiter=RateLimiter(aws.dynamodb(), settings.tickets_table),
+        clock=clock,
+        settings=settings,
+        logger=logger,
+        agents=agents,
+        signing_key=signing_key,
+    )
 
 
-def use_clock(clock: Clock) -> None:
-    global _clock, _service
-    _clock = clock
-    _service = None
+def _api(clock: Clock) -> TicketsService:
+    settings = api_settings()
+    return _build(
+        clock,
+        settings,
+        wiring.cursors(settings.signing_secret_arn),
+        CognitoAgentDirectory(aws.cognito(), settings.user_pool_id),
+        wiring.secret(settings.signing_secret_arn),
+    )
 
 
-def rebuild() -> None:
-    global _service
-    _service = None
+def _mail(clock: Clock) -> tuple[TicketsService, S3Mailbox, Callable[[], bytes]]:
+    """The mail function: the service, received mail, and the key that signs reply addresses."""
+    settings = mail_settings()
+    service = _build(clock, settings, None, NoAgentDirectory(), _no_signing_key)
+    mailbox = S3Mailbox(aws.s3(), settings.inbound_mail_bucket, settings.inbound_mail_prefix)
+    return service, mailbox, wiring.secret(settings.reply_secret_arn)
 
 
-def reset() -> None:
-    global _service, _clock
-    _service = None
-    _clock = SystemClock()
+service = wiring.Wiring(_api)
+mail = wiring.Wiring(_mail)

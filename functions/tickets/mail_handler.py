@@ -18,15 +18,17 @@ was handled before is recognised and changes nothing.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared import aws, replies
+from shared import replies
 from shared.log import get_logger
 from tickets import dependencies, inbound
-from tickets.service import EmailOutcome, EmailReply, TicketsService
-from tickets.settings import TicketsSettings, get_settings
+from tickets.email_replies import EmailOutcome, EmailReply
+from tickets.mailbox import Mailbox
+from tickets.settings import TicketsMailSettings, mail_settings
 
 logger = get_logger("tickets-mail")
 VERDICTS_REQUIRED = ("spf", "dkim", "dmarc")
@@ -37,9 +39,18 @@ def _refused(reason: str) -> EmailOutcome:
     return EmailOutcome("refused", reason)
 
 
+class TakesReplies(Protocol):
+    def reply_by_email(self, mail: EmailReply) -> EmailOutcome: ...
+
+
 def receive(
-    record: dict[str, Any], settings: TicketsSettings, service: TicketsService, s3: Any
+    record: dict[str, Any],
+    settings: TicketsMailSettings,
+    service: TakesReplies,
+    mailbox: Mailbox,
+    reply_key: Callable[[], bytes],
 ) -> EmailOutcome:
+    """What becomes of one received mail; everything before the service is decided here."""
     ses = record.get("ses", {})
     mail, receipt = ses.get("mail", {}), ses.get("receipt", {})
     failed = [
@@ -55,8 +66,7 @@ def receive(
     if len(tokens) != 1:
         return _refused("no_token" if not tokens else "several_tokens")
     mail_id = str(mail["messageId"])
-    raw = s3.get_object(Bucket=settings.inbound_mail_bucket, Key=f"{settings.inbound_mail_prefix}{mail_id}")
-    parsed = inbound.parse(raw["Body"].read(), envelope_sender=mail.get("source"))
+    parsed = inbound.parse(mailbox.raw(mail_id), envelope_sender=mail.get("source"))
     if parsed.automatic:
         return _refused(f"automatic_{parsed.automatic}")
     if parsed.sender is None:
@@ -70,7 +80,7 @@ def receive(
         EmailReply(
             mail_id=mail_id,
             token=tokens.pop(),
-            key=replies.secret(settings.reply_secret_arn),
+            key=reply_key(),
             sender=parsed.sender,
             text=parsed.text,
             files=parsed.files,
@@ -80,10 +90,11 @@ def receive(
 
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    settings = get_settings()
+    settings = mail_settings()
+    service, mailbox, reply_key = dependencies.mail()
     results = []
     for record in event.get("Records", []):
-        outcome = receive(record, settings, dependencies.service(), aws.s3())
+        outcome = receive(record, settings, service, mailbox, reply_key)
         logger.info(
             "inbound mail",
             extra={

@@ -10,16 +10,18 @@ a slot can be used once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote_plus
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared import aws
+from shared import aws, wiring
+from shared.clock import Clock
 from shared.ids import new_id
 from shared.log import get_logger
 from tickets.attachments import AttachmentLinks, file_key, judge, parse_upload_key
-from tickets.settings import get_settings
+from tickets.settings import scan_settings
 from tickets.store import TicketsStore
 
 logger = get_logger("attachment-scan")
@@ -60,14 +62,25 @@ def scan(links: AttachmentLinks, object_key: str, store: TicketsStore, max_bytes
     return "clean" if clean else "rejected"
 
 
+def _parts(clock: Clock) -> tuple[TicketsStore, Callable[[str], AttachmentLinks]]:
+    """This function's parts: the store, and the bucket of each notification."""
+    return (
+        TicketsStore(aws.dynamodb(), scan_settings().tickets_table),
+        lambda bucket: AttachmentLinks(aws.s3(), bucket),
+    )
+
+
+parts = wiring.Wiring(_parts)
+
+
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    settings = get_settings()
-    store = TicketsStore(aws.dynamodb(), settings.tickets_table, settings.accounts_table)
+    store, links_of = parts()
+    max_bytes = scan_settings().max_attachment_bytes
     results = []
     for record in event.get("Records", []):
         s3 = record.get("s3", {})
-        links = AttachmentLinks(aws.s3(), s3.get("bucket", {}).get("name", ""))
+        links = links_of(s3.get("bucket", {}).get("name", ""))
         object_key = unquote_plus(s3.get("object", {}).get("key", ""))
-        results.append(scan(links, object_key, store, settings.max_attachment_bytes))
+        results.append(scan(links, object_key, store, max_bytes))
     return {"results": results}

@@ -1,125 +1,81 @@
-"""DynamoDB access of the tickets domain: the only module that builds its keys.
+"""DynamoDB access of the tickets domain: the only module that builds its keys, index names and
+transaction parts. The service asks in its own words ("the requester's open tickets", "save this
+ticket with these entries") and gets records back.
 
   TYPES            TYPE#<key>          a request type (its definition as a map)
   COUNTER          CASE_NUMBER         the last case number handed out
   CASE#<SR-n>      CASE                unique case number -> ticket id
-  TICKET#<id>      META                the ticket, with the list indexes' keys (GSI1..GSI5)
+  TICKET#<id>      META                the ticket, with the list indexes' keys (GSI1..GSI7)
   TICKET#<id>      EVENT#<ulid>        a timeline entry (reply, note, status, assignment, follow-up)
   TICKET#<id>      ATTACHMENT#<id>     an attachment of the ticket (clean when attached)
   UPLOAD#<user>    ATTACHMENT#<id>     an upload not yet attached, with its scan state (TTL)
+  INBOUND#<mail>   MAIL                a received mail handled (TTL), so a second delivery changes nothing
   RATE#...         WINDOW#<start>      rate-limit windows (shared.ratelimit)
-A ticket and its timeline are one item collection: the detail is one Query. Every change rewrites
-the ticket with a version check, in one transaction with what it adds.
+Indexes (all newest activity first): GSI1 an owner's tickets by status group, GSI2 an owner's tickets,
+GSI3 every ticket by status group, GSI4 an assignee's by status group, GSI5 every ticket, GSI6 a
+requester's by status group, GSI7 a requester's. The owner is the organisation, or the requester alone.
+A ticket and its timeline are one item collection: the detail is one Query. Every change rewrites the
+ticket with a version check, in one transaction with what it adds.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from shared import directory
 from shared.cursors import CursorCodec
 from shared.dynamo import (
     batch_get_all,
     cancellation_reasons,
+    conditional_put,
     from_item,
     is_conditional_failure,
     key,
+    put_new,
     query_all,
     record,
     to_item,
 )
 from shared.errors import Conflict
+from tickets.records import (
+    Additions,
+    AttachmentRecord,
+    SummaryRecord,
+    TicketRecord,
+    TicketView,
+    TimelineRecord,
+)
 from tickets.request_types import RequestType
-from tickets.rules import group
+from tickets.rules import StatusFilter, group
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 CASE_PREFIX = "SR-"
 MAX_COUNTER_ATTEMPTS = 5
+UNASSIGNED = "NONE"
+# What a list shows (SummaryRecord): a projection keeps pages small to read and to decode.
+_SUMMARY_NAMES = {f"#{f.name}": f.name for f in dataclasses.fields(SummaryRecord)}  # status is reserved
+_SUMMARY = ", ".join(_SUMMARY_NAMES)
 
 
 def _no_cursors() -> bytes:
     raise RuntimeError("this store was built without a cursor codec")
 
 
-@dataclass(frozen=True)
-class TicketRecord:
-    ticket_id: str
-    case_number: str
-    request_type: str
-    subject: str
-    description: str
-    status: str
-    requester_name: str
-    requester_email: str
-    requester_language: str
-    created_at: str
-    last_activity_at: str
-    requester_id: str | None = None
-    organisation_id: str | None = None
-    company: str | None = None
-    customer_number: str | None = None
-    fields: dict[str, Any] = field(default_factory=dict)
-    cc: list[str] = field(default_factory=list)
-    assignee_id: str | None = None
-    assignee_name: str | None = None
-    last_comment_at: str | None = None
-    last_comment_by_id: str | None = None
-    last_comment_by_name: str | None = None
-    reply_count: int = 0
-    interaction_count: int = 0
-    follow_up_of: str | None = None
-    follow_ups: list[str] = field(default_factory=list)
-    version: int = 1
-
-
-@dataclass(frozen=True)
-class TimelineRecord:
-    entry_id: str
-    kind: Literal["reply", "note", "status", "assignment", "follow_up"]
-    at: str
-    author_id: str | None = None
-    author_name: str | None = None
-    author_is_agent: bool = False
-    body: str | None = None
-    from_status: str | None = None
-    to_status: str | None = None
-    assignee_id: str | None = None
-    assignee_name: str | None = None
-    linked_ticket_id: str | None = None
-    attachment_ids: list[str] = field(default_factory=list)
-    internal: bool = False
-    via: Literal["portal", "email"] = "portal"
-
-
-@dataclass(frozen=True)
-class AttachmentRecord:
-    attachment_id: str
-    owner_id: str
-    filename: str
-    content_type: str
-    size: int
-    state: Literal["pending", "clean", "rejected"]
-    created_at: str
-    object_key: str
-    reason: str | None = None
-    ticket_id: str | None = None
-
-
-@dataclass(frozen=True)
-class TicketView:
-    ticket: TicketRecord
-    timeline: list[TimelineRecord]
-    attachments: list[AttachmentRecord]
-
-
 def _ticket_key(ticket_id: str) -> dict[str, Any]:
     return key(f"TICKET#{ticket_id}", "META")
+
+
+def _owner(organisation_id: str | None, requester_id: str | None) -> str | None:
+    if organisation_id:
+        return f"ORG#{organisation_id}"
+    if requester_id:
+        return f"USER#{requester_id}"
+    return None
 
 
 def _index_keys(ticket: TicketRecord) -> dict[str, str]:
@@ -129,7 +85,7 @@ def _index_keys(ticket: TicketRecord) -> dict[str, str]:
     keys = {
         "GSI3PK": f"TICKETS#{status_group}",
         "GSI3SK": activity,
-        "GSI4PK": f"ASSIGNEE#{ticket.assignee_id or 'NONE'}#{status_group}",
+        "GSI4PK": f"ASSIGNEE#{ticket.assignee_id or UNASSIGNED}#{status_group}",
         "GSI4SK": activity,
         "GSI5PK": "TICKETS",
         "GSI5SK": activity,
@@ -143,7 +99,7 @@ def _index_keys(ticket: TicketRecord) -> dict[str, str]:
                 "GSI7SK": activity,
             }
         )
-    owner = owner_key(ticket.organisation_id, ticket.requester_id)
+    owner = _owner(ticket.organisation_id, ticket.requester_id)
     if owner:
         keys.update(
             {
@@ -156,21 +112,14 @@ def _index_keys(ticket: TicketRecord) -> dict[str, str]:
     return keys
 
 
-def owner_key(organisation_id: str | None, requester_id: str | None) -> str | None:
-    if organisation_id:
-        return f"ORG#{organisation_id}"
-    if requester_id:
-        return f"USER#{requester_id}"
-    return None
+def _by_status(all_index: str, grouped_index: str, partition: str, status: StatusFilter) -> tuple[str, str]:
+    return (all_index, partition) if status == "all" else (grouped_index, f"{partition}#{status.upper()}")
 
 
 class TicketsStore:
-    def __init__(
-        self, client: DynamoDBClient, table: str, accounts_table: str, cursors: CursorCodec | None = None
-    ) -> None:
+    def __init__(self, client: DynamoDBClient, table: str, cursors: CursorCodec | None = None) -> None:
         self._db = client
         self._table = table
-        self._accounts_table = accounts_table
         self._cursors = cursors or CursorCodec(_no_cursors)
 
     # --- request types ---------------------------------------------------------------------
@@ -188,61 +137,18 @@ class TicketsStore:
         return RequestType.model_validate(from_item(item)["definition"]) if item else None
 
     def put_request_type(self, request_type: RequestType, *, create: bool) -> None:
-        try:
-            self._db.put_item(
-                TableName=self._table,
-                Item={
-                    **key("TYPES", f"TYPE#{request_type.key}"),
-                    **to_item({"definition": request_type.model_dump(mode="json")}),
-                },
-                ConditionExpression="attribute_not_exists(PK)" if create else "attribute_exists(PK)",
-            )
-        except ClientError as error:
-            if is_conditional_failure(error):
-                raise Conflict("request_type.exists" if create else "request_type.not_found") from None
-            raise
-
-    # --- profiles (read-only, accounts table) ----------------------------------------------
-
-    def profile(self, user_id: str) -> dict[str, Any] | None:
-        return directory.profile(self._db, self._accounts_table, user_id)
-
-    def user_id_for_email(self, email: str) -> str | None:
-        return directory.user_id_for_email(self._db, self._accounts_table, email)
-
-    # --- inbound e-mail ----------------------------------------------------------------------
-
-    def inbound_guard(self, mail_id: str, ticket_id: str, expires_epoch: int) -> Any:
-        """A transaction part that fails when this mail was handled before (SES or Lambda retried)."""
-        return {
-            "Put": {
-                "TableName": self._table,
-                "Item": {
-                    **key(f"INBOUND#{mail_id}", "MAIL"),
-                    **to_item({"ticket_id": ticket_id, "expires_at": expires_epoch}),
-                },
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
+        item = {
+            **key("TYPES", f"TYPE#{request_type.key}"),
+            **to_item({"definition": request_type.model_dump(mode="json")}),
         }
-
-    def inbound_seen(self, mail_id: str) -> bool:
-        item = self._db.get_item(
-            TableName=self._table, Key=key(f"INBOUND#{mail_id}", "MAIL"), ConsistentRead=True
-        ).get("Item")
-        return item is not None
-
-    def attach_new(self, ticket_id: str, attachment: AttachmentRecord) -> Any:
-        """A transaction part that adds an attachment which never was an upload (from an e-mail)."""
-        return {
-            "Put": {
-                "TableName": self._table,
-                "Item": {
-                    **key(f"TICKET#{ticket_id}", f"ATTACHMENT#{attachment.attachment_id}"),
-                    **to_item(dataclasses.asdict(attachment)),
-                },
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
-        }
+        written = conditional_put(
+            self._db,
+            self._table,
+            item,
+            "attribute_not_exists(PK)" if create else "attribute_exists(PK)",
+        )
+        if not written:
+            raise Conflict("request_type.exists" if create else "request_type.not_found")
 
     # --- tickets ---------------------------------------------------------------------------
 
@@ -252,19 +158,59 @@ class TicketsStore:
             **to_item({**dataclasses.asdict(ticket), **_index_keys(ticket)}),
         }
 
-    def _entry_put(self, ticket_id: str, entry: TimelineRecord) -> Any:
+    def _put_new(self, item: dict[str, Any]) -> Any:
         return {
-            "Put": {
-                "TableName": self._table,
-                "Item": {
-                    **key(f"TICKET#{ticket_id}", f"EVENT#{entry.entry_id}"),
-                    **to_item(dataclasses.asdict(entry)),
-                },
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
+            "Put": {"TableName": self._table, "Item": item, "ConditionExpression": "attribute_not_exists(PK)"}
         }
 
-    def create_ticket(self, make: Any, extra: list[Any] | None = None, start: int = 10000) -> TicketRecord:
+    def _parts(self, ticket_id: str, additions: Additions) -> list[Any]:
+        """The transaction parts of what a change adds to the ticket's item collection."""
+        parts: list[Any] = []
+        for entry in additions.entries:
+            parts.append(
+                self._put_new(
+                    {
+                        **key(f"TICKET#{ticket_id}", f"EVENT#{entry.entry_id}"),
+                        **to_item(dataclasses.asdict(entry)),
+                    }
+                )
+            )
+        for upload in additions.uploads:
+            parts.append(
+                {
+                    "Delete": {
+                        "TableName": self._table,
+                        "Key": key(f"UPLOAD#{upload.owner_id}", f"ATTACHMENT#{upload.attachment_id}"),
+                        "ConditionExpression": "#s = :clean",
+                        "ExpressionAttributeNames": {"#s": "state"},
+                        "ExpressionAttributeValues": to_item({":clean": "clean"}),
+                    }
+                }
+            )
+        for attachment in [*additions.uploads, *additions.files]:
+            attached = dataclasses.replace(attachment, ticket_id=ticket_id)
+            parts.append(
+                self._put_new(
+                    {
+                        **key(f"TICKET#{ticket_id}", f"ATTACHMENT#{attachment.attachment_id}"),
+                        **to_item(dataclasses.asdict(attached)),
+                    }
+                )
+            )
+        if additions.mail_id:
+            parts.append(
+                self._put_new(
+                    {
+                        **key(f"INBOUND#{additions.mail_id}", "MAIL"),
+                        **to_item({"ticket_id": ticket_id, "expires_at": additions.mail_expires_epoch}),
+                    }
+                )
+            )
+        return parts
+
+    def create_ticket(
+        self, make: Callable[[str], TicketRecord], additions: Additions | None = None, start: int = 10000
+    ) -> TicketRecord:
         """Hands out the next case number and stores the ticket in the same transaction.
 
         `make(case_number)` builds the ticket; the counter moves only if the transaction commits, and
@@ -276,7 +222,7 @@ class TicketsStore:
             ).get("Item")
             current = int(from_item(counter)["value"]) if counter else None
             number = (current + 1) if current is not None else start
-            ticket: TicketRecord = make(f"{CASE_PREFIX}{number}")
+            ticket = make(f"{CASE_PREFIX}{number}")
             counter_update: Any = {
                 "Update": {
                     "TableName": self._table,
@@ -293,24 +239,14 @@ class TicketsStore:
                 self._db.transact_write_items(
                     TransactItems=[
                         counter_update,
-                        {
-                            "Put": {
-                                "TableName": self._table,
-                                "Item": {
-                                    **key(f"CASE#{ticket.case_number}", "CASE"),
-                                    **to_item({"ticket_id": ticket.ticket_id}),
-                                },
-                                "ConditionExpression": "attribute_not_exists(PK)",
+                        self._put_new(
+                            {
+                                **key(f"CASE#{ticket.case_number}", "CASE"),
+                                **to_item({"ticket_id": ticket.ticket_id}),
                             }
-                        },
-                        {
-                            "Put": {
-                                "TableName": self._table,
-                                "Item": self._ticket_item(ticket),
-                                "ConditionExpression": "attribute_not_exists(PK)",
-                            }
-                        },
-                        *(extra or []),
+                        ),
+                        self._put_new(self._ticket_item(ticket)),
+                        *self._parts(ticket.ticket_id, additions or Additions()),
                     ]
                 )
                 return ticket
@@ -323,7 +259,7 @@ class TicketsStore:
                 raise
         raise Conflict("request.conflict_retry")
 
-    def save(self, ticket: TicketRecord, expected_version: int, extra: list[Any] | None = None) -> None:
+    def save(self, ticket: TicketRecord, expected_version: int, additions: Additions | None = None) -> None:
         """Writes the changed ticket if nobody changed it since it was read, with what the change adds."""
         put: Any = {
             "Put": {
@@ -334,39 +270,13 @@ class TicketsStore:
             }
         }
         try:
-            self._db.transact_write_items(TransactItems=[put, *(extra or [])])
+            self._db.transact_write_items(
+                TransactItems=[put, *self._parts(ticket.ticket_id, additions or Additions())]
+            )
         except ClientError as error:
             if cancellation_reasons(error):
                 raise Conflict("request.conflict_retry") from None
             raise
-
-    def entry(self, ticket_id: str, entry: TimelineRecord) -> Any:
-        return self._entry_put(ticket_id, entry)
-
-    def attach(self, ticket_id: str, upload: AttachmentRecord) -> list[Any]:
-        """Moves a clean upload into the ticket's collection (in the caller's transaction)."""
-        attached = dataclasses.replace(upload, ticket_id=ticket_id)
-        return [
-            {
-                "Delete": {
-                    "TableName": self._table,
-                    "Key": key(f"UPLOAD#{upload.owner_id}", f"ATTACHMENT#{upload.attachment_id}"),
-                    "ConditionExpression": "#s = :clean",
-                    "ExpressionAttributeNames": {"#s": "state"},
-                    "ExpressionAttributeValues": to_item({":clean": "clean"}),
-                }
-            },
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": {
-                        **key(f"TICKET#{ticket_id}", f"ATTACHMENT#{upload.attachment_id}"),
-                        **to_item(dataclasses.asdict(attached)),
-                    },
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
-        ]
 
     def get_ticket(self, ticket_id: str) -> TicketRecord | None:
         item = self._db.get_item(TableName=self._table, Key=_ticket_key(ticket_id), ConsistentRead=True).get(
@@ -392,31 +302,70 @@ class TicketsStore:
             attachments=[record(AttachmentRecord, i) for i in items if i["SK"].startswith("ATTACHMENT#")],
         )
 
-    def list_tickets(
+    # --- lists -----------------------------------------------------------------------------
+
+    def requester_tickets(
+        self, user_id: str, status: StatusFilter, *, limit: int, cursor: str | None, request_type: str | None
+    ) -> tuple[list[SummaryRecord], str | None]:
+        """ "Created by me": the requester's own index, newest activity first."""
+        index, partition = _by_status("GSI7", "GSI6", f"REQUESTER#{user_id}", status)
+        return self._page(index, partition, limit, cursor, request_type)
+
+    def organisation_tickets(
         self,
-        index: str,
-        partition: str,
+        organisation_id: str,
+        status: StatusFilter,
         *,
         limit: int,
         cursor: str | None,
-        request_type: str | None = None,
+        request_type: str | None,
+        creator: str | None,
+    ) -> tuple[list[SummaryRecord], str | None]:
+        index, partition = _by_status("GSI2", "GSI1", f"OWNER#{_owner(organisation_id, None)}", status)
+        return self._page(index, partition, limit, cursor, request_type, creator)
+
+    def agent_tickets(
+        self,
+        status: StatusFilter,
+        *,
+        assignee: str | None,
+        limit: int,
+        cursor: str | None,
+        request_type: str | None,
+    ) -> tuple[list[SummaryRecord], str | None]:
+        """Every ticket, or one assignee's (`UNASSIGNED` for nobody's); an assignee needs a status group."""
+        if assignee is not None:
+            index, partition = "GSI4", f"ASSIGNEE#{assignee}#{str(status).upper()}"
+        else:
+            index, partition = _by_status("GSI5", "GSI3", "TICKETS", status)
+        return self._page(index, partition, limit, cursor, request_type)
+
+    def _page(
+        self,
+        index: str,
+        partition: str,
+        limit: int,
+        cursor: str | None,
+        request_type: str | None,
         requester_id: str | None = None,
-    ) -> tuple[list[TicketRecord], str | None]:
+    ) -> tuple[list[SummaryRecord], str | None]:
         """Newest activity first, one Query; type and creator narrow the page by a filter."""
         request: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": index,
             "KeyConditionExpression": f"{index}PK = :p",
             "ExpressionAttributeValues": {":p": {"S": partition}},
+            "ProjectionExpression": _SUMMARY,
+            "ExpressionAttributeNames": dict(_SUMMARY_NAMES),
             "ScanIndexForward": False,
             "Limit": limit,
         }
         filters = []
         if request_type:
-            filters.append("request_type = :t")
+            filters.append("#request_type = :t")
             request["ExpressionAttributeValues"][":t"] = {"S": request_type}
         if requester_id:
-            filters.append("requester_id = :r")
+            filters.append("#requester_id = :r")
             request["ExpressionAttributeValues"][":r"] = {"S": requester_id}
         if filters:
             request["FilterExpression"] = " AND ".join(filters)
@@ -427,19 +376,19 @@ class TicketsStore:
         if start:
             request["ExclusiveStartKey"] = start
         response = self._db.query(**request)
-        tickets = [record(TicketRecord, from_item(i)) for i in response.get("Items", [])]
+        tickets = [record(SummaryRecord, from_item(i)) for i in response.get("Items", [])]
         return tickets, self._cursors.encode(response.get("LastEvaluatedKey"), scope)
 
-    # --- attachments ---------------------------------------------------------------------
+    # --- uploads and received mail ---------------------------------------------------------
 
     def put_upload(self, upload: AttachmentRecord, expires_epoch: int) -> None:
-        self._db.put_item(
-            TableName=self._table,
-            Item={
+        put_new(
+            self._db,
+            self._table,
+            {
                 **key(f"UPLOAD#{upload.owner_id}", f"ATTACHMENT#{upload.attachment_id}"),
                 **to_item({**dataclasses.asdict(upload), "expires_at": expires_epoch}),
             },
-            ConditionExpression="attribute_not_exists(PK)",
         )
 
     def uploads(self, owner_id: str, attachment_ids: list[str]) -> dict[str, AttachmentRecord]:
@@ -447,8 +396,7 @@ class TicketsStore:
             return {}
         keys = [key(f"UPLOAD#{owner_id}", f"ATTACHMENT#{a}") for a in dict.fromkeys(attachment_ids)]
         uploads = [record(AttachmentRecord, v) for v in batch_get_all(self._db, self._table, keys)]
-        found = {u.attachment_id: u for u in uploads}
-        return found
+        return {u.attachment_id: u for u in uploads}
 
     def set_upload_state(
         self,
@@ -479,3 +427,9 @@ class TicketsStore:
                 return False
             raise
         return True
+
+    def mail_handled(self, mail_id: str) -> bool:
+        item = self._db.get_item(
+            TableName=self._table, Key=key(f"INBOUND#{mail_id}", "MAIL"), ConsistentRead=True
+        ).get("Item")
+        return item is not None

@@ -43,22 +43,10 @@ class AccountsDriver:
     @staticmethod
     def inject(service: str, client: Any) -> None:
         """Replaces one AWS client of the functions (e.g. with a failing wrapper)."""
-        from accounts import dependencies as accounts_dependencies
-        from inbox import dependencies as inbox_dependencies
-        from kb import dependencies as kb_dependencies
-        from notifications import dependencies as notifications_dependencies
-        from shared import aws
-        from tickets import dependencies as tickets_dependencies
+        from shared import aws, wiring
 
         aws.override(service, client)
-        for dependencies in (
-            accounts_dependencies,
-            tickets_dependencies,
-            inbox_dependencies,
-            notifications_dependencies,
-            kb_dependencies,
-        ):
-            dependencies.rebuild()
+        wiring.rebuild_everywhere()
 
     def call(self, method: str, path: str, **kwargs: Any) -> ApiResponse:
         return self.api.call(method, path, **kwargs)
@@ -207,43 +195,18 @@ class AccountsDriver:
 
 @pytest.fixture
 def accounts(local_aws: LocalAws, function_environment: None) -> Iterator[AccountsDriver]:
-    from accounts import dependencies as accounts_dependencies
     from accounts.handler import handler as accounts_handler
-    from accounts.settings import get_settings as accounts_settings
-    from inbox import dependencies as inbox_dependencies
     from inbox.handler import handler as inbox_handler
-    from inbox.settings import get_settings as inbox_settings
-    from kb import dependencies as kb_dependencies
     from kb.handler import handler as kb_handler
-    from kb.settings import get_settings as kb_settings
-    from notifications import dependencies as notifications_dependencies
     from notifications.handler import handler as notifications_handler
-    from notifications.settings import get_settings as notifications_settings
-    from shared import aws, secrets
-    from tickets import dependencies as tickets_dependencies
+    from shared import aws, secrets, settings, wiring
     from tickets.handler import handler as tickets_handler
-    from tickets.settings import get_settings as tickets_settings
 
-    for settings in (
-        accounts_settings,
-        tickets_settings,
-        inbox_settings,
-        notifications_settings,
-        kb_settings,
-    ):
-        settings.cache_clear()
+    settings.forget()
     aws.reset()
     secrets.forget()
     clock = FrozenClock()
-    domains = (
-        accounts_dependencies,
-        tickets_dependencies,
-        inbox_dependencies,
-        notifications_dependencies,
-        kb_dependencies,
-    )
-    for dependencies in domains:
-        dependencies.use_clock(clock)
+    wiring.use_clock_everywhere(clock)
     n = next(_ips)
     api = InProcessApi(
         local_aws.resolver,
@@ -259,8 +222,7 @@ def accounts(local_aws: LocalAws, function_environment: None) -> Iterator[Accoun
     try:
         yield AccountsDriver(api, clock, local_aws)
     finally:
-        for dependencies in domains:
-            dependencies.reset()
+        wiring.reset_everywhere()
         aws.reset()
 
 

@@ -16,6 +16,7 @@ from tests.conftest import REGION
 from tests.functional.conftest import AccountsDriver, anonymous_body, submit
 from tests.support.aws_calls import count_aws_calls
 from tests.support.failing import FailingClient
+from tests.support.fakes import MemoryQueue
 
 
 def drain(sqs: Any, url: str) -> None:
@@ -28,17 +29,6 @@ def drain(sqs: Any, url: str) -> None:
             QueueUrl=url,
             Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(got)],
         )
-
-
-class RecordingQueue:
-    """Stands in for the sender's SQS client so a test can follow the pages without waiting."""
-
-    def __init__(self) -> None:
-        self.sent: list[dict[str, Any]] = []
-
-    def send_message(self, **request: Any) -> dict[str, str]:
-        self.sent.append(request)
-        return {"MessageId": str(len(self.sent))}
 
 
 class Events:
@@ -384,7 +374,7 @@ def test_the_feed_returns_what_is_new_since_the_cursor_in_one_query(
 def test_broadcasts_reach_everyone_without_a_write_per_user(
     accounts: AccountsDriver, people: dict[str, Any]
 ) -> None:
-    from inbox.broadcast_sender import sender
+    from inbox import dependencies
 
     agent, admin, colleague, outsider = (
         people["agent"],
@@ -414,19 +404,19 @@ def test_broadcasts_reach_everyone_without_a_write_per_user(
     first_job = sqs.receive_message(QueueUrl=jobs, MaxNumberOfMessages=1)["Messages"][0]
     sqs.delete_message(QueueUrl=jobs, ReceiptHandle=first_job["ReceiptHandle"])
     # The sender queues each next page with a delay; here the follow-ups are taken as they are queued.
-    paged = sender(accounts.clock)
+    paged = dependencies.broadcasts()
     paged.settings = paged.settings.model_copy(update={"broadcast_page_size": 2})  # several pages
-    queued = RecordingQueue()
-    paged.sqs = queued
+    queued = MemoryQueue()
+    paged.jobs = queued
     pending = [json.loads(first_job["Body"])]
     pages = 0
     while pending:
         sent = paged.run(pending.pop(0))
         pages += 1
         if queued.sent:
-            follow_up = queued.sent.pop()
-            assert follow_up["DelaySeconds"] == max(1, -(-sent // paged.settings.mail_send_rate_per_second))
-            pending.append(json.loads(follow_up["MessageBody"]))
+            follow_up, delay = queued.sent.pop()
+            assert delay == max(1, -(-sent // paged.settings.mail_send_rate_per_second))
+            pending.append(follow_up)
     assert pages >= 2
     sent_to = [m["to"] for m in outbox.mails(REGION) if m["subject"] == "Neu: Erinnerungen per SMS"]
     assert admin.email in sent_to and colleague.email in sent_to

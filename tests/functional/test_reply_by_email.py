@@ -399,7 +399,7 @@ def test_a_concurrent_change_of_the_closed_ticket_still_gets_the_follow_up_linke
     case = answered(accounts, events, people)
     ticket_id = case["ticket"]["id"]
     accounts.call("POST", f"/tickets/{ticket_id}/close", token=case["customer"].access_token)
-    store = dependencies.service().store
+    store = dependencies.mail()[0].store
     real_save, failed = store.save, []
 
     def save_losing_once(ticket: Any, expected_version: int, extra: Any = None) -> None:

@@ -33,9 +33,9 @@ def test_calls_per_endpoint(accounts: AccountsDriver, people: dict[str, Any]) ->
     # A warm instance: the signing secret was read at its first list page or link (one
     # GetSecretValue per cold start, not per request).
     from shared import secrets
-    from tickets.settings import get_settings
+    from tickets.settings import api_settings
 
-    secrets.value(get_settings().signing_secret_arn)
+    secrets.value(api_settings().signing_secret_arn)
 
     def measure(route: str, caller: str, action: Callable[[], Any]) -> Any:
         with count_aws_calls() as calls:

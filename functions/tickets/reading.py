@@ -1,0 +1,68 @@
+"""Use cases of reading tickets: one ticket with its timeline, and the lists."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from shared.errors import FieldError, Invalid
+from shared.identity import Caller
+from tickets import models, rules
+from tickets.core import TicketsCore
+from tickets.mapping import to_summary, to_ticket
+from tickets.store import UNASSIGNED
+
+
+class Reading(TicketsCore):
+    def ticket(self, caller: Caller, ticket_id: str) -> models.Ticket:
+        view, access, _ = self._view(caller, ticket_id)
+        return to_ticket(view, agent=access == "agent")
+
+    def list_tickets(
+        self,
+        caller: Caller,
+        scope: Literal["mine", "organisation"],
+        status: rules.StatusFilter,
+        request_type: str | None,
+        creator: str | None,
+        cursor: str | None,
+    ) -> models.TicketPage:
+        """ "Created by me" needs nothing but the token; the organisation's list needs the caller's
+        current membership (read from the profile, so a removed member loses access at once)."""
+        if scope == "mine":
+            tickets, next_cursor = self.store.requester_tickets(
+                caller.user_id,
+                status,
+                limit=self.settings.page_size,
+                cursor=cursor,
+                request_type=request_type,
+            )
+        else:
+            profile = self._profile(caller.user_id)
+            if not profile.organisation_id:
+                raise Invalid("request.invalid", fields=[FieldError("scope", "ticket.no_organisation")])
+            tickets, next_cursor = self.store.organisation_tickets(
+                profile.organisation_id,
+                status,
+                limit=self.settings.page_size,
+                cursor=cursor,
+                request_type=request_type,
+                creator=creator,
+            )
+        return models.TicketPage(items=[to_summary(t) for t in tickets], next_cursor=next_cursor)
+
+    def agent_tickets(
+        self,
+        caller: Caller,
+        status: rules.StatusFilter,
+        assignee: str | None,
+        request_type: str | None,
+        cursor: str | None,
+    ) -> models.TicketPage:
+        caller.require_agent()
+        if assignee is not None and status == "all":
+            raise Invalid("request.invalid", fields=[FieldError("status", "ticket.assignee_needs_status")])
+        who = {"me": caller.user_id, "none": UNASSIGNED}.get(assignee, assignee) if assignee else None
+        tickets, next_cursor = self.store.agent_tickets(
+            status, assignee=who, limit=self.settings.page_size, cursor=cursor, request_type=request_type
+        )
+        return models.TicketPage(items=[to_summary(t) for t in tickets], next_cursor=next_cursor)
