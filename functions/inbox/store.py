@@ -24,8 +24,8 @@ from botocore.exceptions import ClientError
 from shared.cursors import CursorCodec
 from shared.dynamo import (
     cancellation_reasons,
+    conditional_put,
     from_item,
-    is_conditional_failure,
     key,
     query_all,
     record,
@@ -38,10 +38,6 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 Kind = Literal["ticket", "marketing", "invoice"]
-
-
-def _no_cursors() -> bytes:
-    raise RuntimeError("this store was built without a cursor codec")
 
 
 @dataclass(frozen=True)
@@ -115,7 +111,7 @@ class InboxStore:
     def __init__(self, client: DynamoDBClient, table: str, cursors: CursorCodec | None = None) -> None:
         self._db = client
         self._table = table
-        self._cursors = cursors or CursorCodec(_no_cursors)
+        self._cursors = cursors or CursorCodec.disabled()
 
     # --- messages ----------------------------------------------------------------------------
 
@@ -389,22 +385,17 @@ class InboxStore:
 
     def claim_delivery(self, delivery_key: str, address: str, expires_epoch: int) -> bool:
         """Claims one e-mail to one address for one event; False when it was sent (or is being sent)."""
-        try:
-            self._db.put_item(
-                TableName=self._table,
-                Item={
-                    **key(f"DELIVERY#{delivery_key}", f"TO#{token_digest(address)}"),
-                    **to_item({"status": "sending", "expires_at": expires_epoch}),
-                },
-                ConditionExpression="attribute_not_exists(PK) OR #s = :failed",
-                ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues=to_item({":failed": "failed"}),
-            )
-        except ClientError as error:
-            if is_conditional_failure(error):
-                return False
-            raise
-        return True
+        return conditional_put(
+            self._db,
+            self._table,
+            {
+                **key(f"DELIVERY#{delivery_key}", f"TO#{token_digest(address)}"),
+                **to_item({"status": "sending", "expires_at": expires_epoch}),
+            },
+            "attribute_not_exists(PK) OR #s = :failed",
+            {"#s": "status"},
+            to_item({":failed": "failed"}),
+        )
 
     def finish_delivery(self, delivery_key: str, address: str, status: str, provider_id: str = "") -> None:
         self._db.update_item(

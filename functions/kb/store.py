@@ -18,9 +18,11 @@ from botocore.exceptions import ClientError
 from kb.index import FORMAT
 from shared.dynamo import (
     cancellation_reasons,
+    conditional_put,
     from_item,
     is_conditional_failure,
     key,
+    put_new,
     query_all,
     record,
     to_item,
@@ -114,16 +116,10 @@ class KbStore:
         return folders, articles
 
     def put_folder(self, folder: FolderRecord, *, create: bool) -> None:
-        try:
-            self._db.put_item(
-                TableName=self._table,
-                Item={**key("KB", f"FOLDER#{folder.folder_id}"), **to_item(dataclasses.asdict(folder))},
-                ConditionExpression="attribute_not_exists(PK)" if create else "attribute_exists(PK)",
-            )
-        except ClientError as error:
-            if is_conditional_failure(error):
-                raise NotFound("kb.folder_not_found") from None
-            raise
+        item = {**key("KB", f"FOLDER#{folder.folder_id}"), **to_item(dataclasses.asdict(folder))}
+        condition = "attribute_not_exists(PK)" if create else "attribute_exists(PK)"
+        if not conditional_put(self._db, self._table, item, condition):
+            raise NotFound("kb.folder_not_found")
 
     def get_folder(self, folder_id: str) -> FolderRecord | None:
         item = self._db.get_item(TableName=self._table, Key=key("KB", f"FOLDER#{folder_id}")).get("Item")
@@ -180,20 +176,14 @@ class KbStore:
 
     def first_today(self, kind: str, article_id: str, source: str, day: str, expires_epoch: int) -> bool:
         """Marks that `source` (hashed) did `kind` on the article today; False when it had already."""
-        try:
-            self._db.put_item(
-                TableName=self._table,
-                Item={
-                    **key(f"ONCE#{kind}#{article_id}", f"{day}#{token_digest(source)}"),
-                    **to_item({"expires_at": expires_epoch}),
-                },
-                ConditionExpression="attribute_not_exists(PK)",
-            )
-        except ClientError as error:
-            if is_conditional_failure(error):
-                return False
-            raise
-        return True
+        return put_new(
+            self._db,
+            self._table,
+            {
+                **key(f"ONCE#{kind}#{article_id}", f"{day}#{token_digest(source)}"),
+                **to_item({"expires_at": expires_epoch}),
+            },
+        )
 
     def vote(self, article_id: str, voter: str, helpful: bool, comment: str | None, at: str) -> bool:
         """One vote per voter and article, counted in the same transaction; False for a second vote."""

@@ -39,10 +39,6 @@ Status = Literal["pending", "sending", "sent", "skipped", "failed", "uncertain",
 FINAL: frozenset[str] = frozenset({"sent", "skipped", "missed"})
 
 
-def _no_cursors() -> bytes:
-    raise RuntimeError("this store was built without a cursor codec")
-
-
 @dataclass(frozen=True)
 class CalendarRecord:
     calendar_id: str
@@ -98,7 +94,7 @@ class NotificationsStore:
     def __init__(self, client: DynamoDBClient, table: str, cursors: CursorCodec | None = None) -> None:
         self._db = client
         self._table = table
-        self._cursors = cursors or CursorCodec(_no_cursors)
+        self._cursors = cursors or CursorCodec.disabled()
 
     # --- calendars ---------------------------------------------------------------------------
 

@@ -25,6 +25,15 @@ class CursorCodec:
     def __init__(self, key: Callable[[], bytes]) -> None:
         self._key = key
 
+    @classmethod
+    def disabled(cls) -> CursorCodec:
+        """For a store built where no list is read (an event consumer): using it is a programming error."""
+
+        def no_key() -> bytes:
+            raise RuntimeError("this store was built without a cursor codec")
+
+        return cls(no_key)
+
     def _mac(self, payload: bytes, scope: str) -> bytes:
         return hmac.new(self._key(), scope.encode() + b"\n" + payload, hashlib.sha256).digest()[:MAC_BYTES]
 

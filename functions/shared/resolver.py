@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -69,6 +69,23 @@ AGENT_PATHS = ("/agent/",)
 
 def language(app: APIGatewayHttpResolver | APIGatewayHttpRouter) -> i18n.Language:
     return i18n.negotiate(app.current_event.headers.get("accept-language"))
+
+
+M = TypeVar("M")
+
+
+def created(body: M) -> Response[M]:
+    """201 with the created resource as JSON."""
+    return Response(status_code=201, content_type=JSON, body=body)
+
+
+def accepted(body: M) -> Response[M]:
+    """202: taken, with what happens next said in the body."""
+    return Response(status_code=202, content_type=JSON, body=body)
+
+
+def no_content() -> Response[None]:
+    return Response(status_code=204)
 
 
 def base_url(app: APIGatewayHttpResolver | APIGatewayHttpRouter) -> str:

@@ -62,10 +62,6 @@ _SUMMARY_NAMES = {f"#{f.name}": f.name for f in dataclasses.fields(SummaryRecord
 _SUMMARY = ", ".join(_SUMMARY_NAMES)
 
 
-def _no_cursors() -> bytes:
-    raise RuntimeError("this store was built without a cursor codec")
-
-
 def _ticket_key(ticket_id: str) -> dict[str, Any]:
     return key(f"TICKET#{ticket_id}", "META")
 
@@ -120,7 +116,7 @@ class TicketsStore:
     def __init__(self, client: DynamoDBClient, table: str, cursors: CursorCodec | None = None) -> None:
         self._db = client
         self._table = table
-        self._cursors = cursors or CursorCodec(_no_cursors)
+        self._cursors = cursors or CursorCodec.disabled()
 
     # --- request types ---------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from accounts import models
 from accounts.dependencies import service
 from accounts.identity_provider import IssuedTokens
 from shared import i18n
-from shared.resolver import current_caller, language
+from shared.resolver import current_caller, language, no_content
 
 router = APIGatewayHttpRouter()
 ERRORS: dict[int, OpenAPIResponse] = {
@@ -87,7 +87,7 @@ def refresh(body: Annotated[models.RefreshRequest, Body()]) -> models.Tokens:
 )
 def sign_out() -> Response[None]:
     service().sign_out(current_caller(router))
-    return Response(status_code=204)
+    return no_content()
 
 
 @router.post(
@@ -112,7 +112,7 @@ def forgot_password(body: Annotated[models.ForgotPasswordRequest, Body()]) -> Re
 )
 def reset_password(body: Annotated[models.ResetPasswordRequest, Body()]) -> Response[None]:
     service().reset_password(body)
-    return Response(status_code=204)
+    return no_content()
 
 
 @router.put(
@@ -123,4 +123,4 @@ def reset_password(body: Annotated[models.ResetPasswordRequest, Body()]) -> Resp
 )
 def change_password(body: Annotated[models.ChangePasswordRequest, Body()]) -> Response[None]:
     service().change_password(current_caller(router), body)
-    return Response(status_code=204)
+    return no_content()

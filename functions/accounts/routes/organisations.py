@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from accounts import models
 from accounts.dependencies import service
-from shared.resolver import current_caller, language
+from shared.resolver import created, current_caller, language, no_content
 
 router = APIGatewayHttpRouter()
 TAGS = ["Organisations"]
@@ -33,8 +33,8 @@ ERRORS: dict[int, OpenAPIResponse] = {
     tags=TAGS,
 )
 def create(body: Annotated[models.OrganisationCreate, Body()]) -> Response[models.Organisation]:
-    created = service().create_organisation(current_caller(router), body)
-    return Response(status_code=201, content_type="application/json", body=created)
+    made = service().create_organisation(current_caller(router), body)
+    return created(made)
 
 
 @router.get(
@@ -72,7 +72,7 @@ def change_role(org_id: str, user_id: str, body: Annotated[models.RoleChange, Bo
 )
 def remove_member(org_id: str, user_id: str) -> Response[None]:
     service().remove_member(current_caller(router), org_id, user_id)
-    return Response(status_code=204)
+    return no_content()
 
 
 @router.post(
@@ -85,8 +85,8 @@ def remove_member(org_id: str, user_id: str) -> Response[None]:
     },
 )
 def invite(org_id: str, body: Annotated[models.InvitationCreate, Body()]) -> Response[models.Invitation]:
-    created = service().invite(current_caller(router), org_id, body, language(router))
-    return Response(status_code=201, content_type="application/json", body=created)
+    made = service().invite(current_caller(router), org_id, body, language(router))
+    return created(made)
 
 
 @router.delete(
@@ -97,7 +97,7 @@ def invite(org_id: str, body: Annotated[models.InvitationCreate, Body()]) -> Res
 )
 def revoke(org_id: str, invitation_id: str) -> Response[None]:
     service().revoke_invitation(current_caller(router), org_id, invitation_id)
-    return Response(status_code=204)
+    return no_content()
 
 
 @router.post(

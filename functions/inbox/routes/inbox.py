@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from inbox import models
 from inbox.dependencies import service
-from shared.resolver import current_caller
+from shared.resolver import accepted, current_caller
 
 router = APIGatewayHttpRouter()
 TAGS = ["Inbox"]
@@ -87,4 +87,4 @@ def set_preferences(body: Annotated[models.Preferences, Body()]) -> models.Prefe
 )
 def publish(body: Annotated[models.BroadcastCreate, Body()]) -> Response[models.Broadcast]:
     published = service().publish_broadcast(current_caller(router), body)
-    return Response(status_code=202, content_type="application/json", body=published)
+    return accepted(published)

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from kb import models
 from kb.dependencies import service
-from shared.resolver import current_caller
+from shared.resolver import created, current_caller, no_content
 
 router = APIGatewayHttpRouter()
 TAGS = ["Agents"]
@@ -33,8 +33,8 @@ ERRORS: dict[int, OpenAPIResponse] = {
     },
 )
 def create_folder(body: Annotated[models.FolderIn, Body()]) -> Response[models.Folder]:
-    created = service().create_folder(current_caller(router), body)
-    return Response(status_code=201, content_type="application/json", body=created)
+    made = service().create_folder(current_caller(router), body)
+    return created(made)
 
 
 @router.patch("/agent/kb/folders/<folder_id>", summary="Change a folder", tags=TAGS, responses=ERRORS)
@@ -50,7 +50,7 @@ def change_folder(folder_id: str, body: Annotated[models.FolderIn, Body()]) -> m
 )
 def delete_folder(folder_id: str) -> Response[None]:
     service().delete_folder(current_caller(router), folder_id)
-    return Response(status_code=204)
+    return no_content()
 
 
 @router.get("/agent/kb/articles", summary="Every article, drafts included", tags=TAGS, responses=ERRORS)
@@ -68,8 +68,8 @@ def all_articles() -> list[models.ArticleSummary]:
     },
 )
 def create_article(body: Annotated[models.ArticleIn, Body()]) -> Response[models.Article]:
-    created = service().create_article(current_caller(router), body)
-    return Response(status_code=201, content_type="application/json", body=created)
+    made = service().create_article(current_caller(router), body)
+    return created(made)
 
 
 @router.get(
@@ -100,7 +100,7 @@ def change_article(article_id: str, body: Annotated[models.ArticleChange, Body()
 )
 def delete_article(article_id: str) -> Response[None]:
     service().delete_article(current_caller(router), article_id)
-    return Response(status_code=204)
+    return no_content()
 
 
 @router.get(

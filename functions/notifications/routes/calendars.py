@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from notifications import models
 from notifications.dependencies import service
-from shared.resolver import current_caller, language
+from shared.resolver import created, current_caller, language, no_content
 
 router = APIGatewayHttpRouter()
 TAGS = ["Calendars"]
@@ -33,8 +33,8 @@ ERRORS: dict[int, OpenAPIResponse] = {
     },
 )
 def create(org_id: str, body: Annotated[models.CalendarCreate, Body()]) -> Response[models.Calendar]:
-    created = service().create(current_caller(router), org_id, body, language(router))
-    return Response(status_code=201, content_type="application/json", body=created)
+    made = service().create(current_caller(router), org_id, body, language(router))
+    return created(made)
 
 
 @router.get(
@@ -67,7 +67,7 @@ def rename(calendar_id: str, body: Annotated[models.CalendarRename, Body()]) -> 
 )
 def delete(calendar_id: str) -> Response[None]:
     service().delete(current_caller(router), calendar_id)
-    return Response(status_code=204)
+    return no_content()
 
 
 @router.put(

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from shared.resolver import current_caller
+from shared.resolver import created, current_caller
 from tickets import models
 from tickets.dependencies import service
 from tickets.rules import StatusFilter
@@ -65,7 +65,7 @@ def set_status(ticket_id: str, body: Annotated[models.StatusChange, Body()]) -> 
 )
 def note(ticket_id: str, body: Annotated[models.NoteCreate, Body()]) -> Response[models.TimelineEntry]:
     entry = service().note(current_caller(router), ticket_id, body)
-    return Response(status_code=201, content_type="application/json", body=entry)
+    return created(entry)
 
 
 @router.post(
@@ -78,8 +78,8 @@ def note(ticket_id: str, body: Annotated[models.NoteCreate, Body()]) -> Response
     },
 )
 def create_type(body: Annotated[models.RequestTypeIn, Body()]) -> Response[models.RequestTypeOut]:
-    created = service().create_request_type(current_caller(router), body)
-    return Response(status_code=201, content_type="application/json", body=models.request_type_out(created))
+    made = service().create_request_type(current_caller(router), body)
+    return created(models.request_type_out(made))
 
 
 @router.put("/agent/request-types/<type_key>", summary="Change a request type", tags=TAGS, responses=ERRORS)

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from shared.resolver import base_url, current_caller, language
+from shared.resolver import accepted, base_url, created, current_caller, language
 from tickets import downloads, models
 from tickets.attachments import ALLOWED_TYPES
 from tickets.dependencies import service
@@ -43,7 +43,7 @@ def request_types() -> list[models.RequestTypeOut]:
 def submit_anonymous(body: Annotated[models.AnonymousSubmission, Body()]) -> Response[models.Submitted]:
     source_ip = str(router.current_event.request_context.http.source_ip)
     submitted = service().submit_anonymous(body, source_ip, language(router))
-    return Response(status_code=202, content_type="application/json", body=submitted)
+    return accepted(submitted)
 
 
 @router.post(
@@ -56,8 +56,8 @@ def submit_anonymous(body: Annotated[models.AnonymousSubmission, Body()]) -> Res
     },
 )
 def submit(body: Annotated[models.Submission, Body()]) -> Response[models.Ticket]:
-    created = service().submit(current_caller(router), body)
-    return Response(status_code=201, content_type="application/json", body=created)
+    made = service().submit(current_caller(router), body)
+    return created(made)
 
 
 @router.get(
@@ -104,7 +104,7 @@ def close(ticket_id: str) -> models.Ticket:
 )
 def reply(ticket_id: str, body: Annotated[models.ReplyCreate, Body()]) -> Response[models.TimelineEntry]:
     entry = service().reply(current_caller(router), ticket_id, body)
-    return Response(status_code=201, content_type="application/json", body=entry)
+    return created(entry)
 
 
 @router.post(
@@ -117,8 +117,8 @@ def reply(ticket_id: str, body: Annotated[models.ReplyCreate, Body()]) -> Respon
     },
 )
 def follow_up(ticket_id: str, body: Annotated[models.FollowUpCreate, Body()]) -> Response[models.Ticket]:
-    created = service().follow_up(current_caller(router), ticket_id, body)
-    return Response(status_code=201, content_type="application/json", body=created)
+    made = service().follow_up(current_caller(router), ticket_id, body)
+    return created(made)
 
 
 @router.post("/tickets/<ticket_id>/cc", summary="Add a CC address (requester)", tags=TAGS, responses=ERRORS)
@@ -144,7 +144,7 @@ def remove_cc(ticket_id: str, email: str) -> models.Ticket:
 )
 def upload_slot(body: Annotated[models.UploadRequest, Body()]) -> Response[models.UploadSlot]:
     slot = service().upload_slot(current_caller(router), body)
-    return Response(status_code=201, content_type="application/json", body=slot)
+    return created(slot)
 
 
 @router.get(

@@ -1,0 +1,121 @@
+"""What every use case of accounts stands on: the parts and the steps several share. No boto3 here:
+store, identity provider, mailer, event publisher and rate limiter are passed in, and the caller is an
+explicit argument of every call.
+
+Answers never reveal whether an e-mail address is registered: registration and "forgot password"
+return the same whatever the address, and what differs happens only in the e-mail that is sent.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
+from aws_lambda_powertools import Logger
+
+from accounts.identity_provider import CognitoIdentityProvider, IssuedTokens
+from accounts.settings import AccountsSettings
+from accounts.store import (
+    AccountsStore,
+    TokenKind,
+    TokenRecord,
+    UserRecord,
+)
+from shared import sessions
+from shared.clock import Clock
+from shared.errors import (
+    NotFound,
+    RateLimited,
+)
+from shared.events import DomainEvent, EventPublisher, publish_after_commit
+from shared.i18n import Language
+from shared.ids import new_id, new_token, token_digest
+from shared.mail import Mailer
+from shared.queues import Queue
+from shared.ratelimit import RateLimiter
+
+Role = Literal["admin", "member"]
+
+
+@dataclass
+class AccountsCore:
+    store: AccountsStore
+    identity: CognitoIdentityProvider
+    mailer: Mailer
+    publisher: EventPublisher
+    limiter: RateLimiter
+    clock: Clock
+    settings: AccountsSettings
+    logger: Logger
+    requests: Queue  # public requests the worker answers (registration, password reset)
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _link(self, path: str, token: str) -> str:
+        # The token rides in the fragment: browsers never send it to a server or in a Referer.
+        return f"{str(self.settings.portal_url).rstrip('/')}/{path}#token={token}"
+
+    def _limit_source(self, action: str, source_ip: str) -> None:
+        allowed, retry_after = self.limiter.allow(
+            f"{action}-source",
+            source_ip,
+            limit=self.settings.requests_per_source_per_hour,
+            window_seconds=3600,
+            now=self.clock.now(),
+        )
+        if not allowed:
+            raise RateLimited("request.rate_limited", retry_after_seconds=retry_after)
+
+    def _mail_allowed(self, email: str, kind: str) -> bool:
+        """Caps the mails one address receives, silently: the answer must not differ."""
+        # One cap per kind of mail: registering someone's address five times must not stop their
+        # password-reset mail.
+        allowed, _ = self.limiter.allow(
+            f"mail-address-{kind}",
+            email,
+            limit=self.settings.mails_per_address_per_hour,
+            window_seconds=3600,
+            now=self.clock.now(),
+        )
+        if not allowed:
+            self.logger.warning("mail to one address rate-limited", extra={"reason": "address_limit"})
+        return allowed
+
+    def _publish(self, *events: DomainEvent) -> None:
+        publish_after_commit(self.publisher, list(events), self.logger)
+
+    def _mail(self, to: str, template: str, language: Language, **context: object) -> None:
+        reference_id = new_id()
+        self.mailer.send(
+            to=to, template=template, language=language, context=dict(context), reference_id=reference_id
+        )
+        self.logger.info("mail sent", extra={"template": template, "reference_id": reference_id})
+
+    def _profile(self, user_id: str) -> UserRecord:
+        user = self.store.get_user(user_id)
+        if user is None:
+            raise NotFound("account.not_found")
+        return user
+
+    def _expiry(self, delta: timedelta) -> int:
+        return int((self.clock.now() + delta).timestamp())
+
+    def _issue_link(self, kind: TokenKind, lifetime: timedelta, data: dict[str, object]) -> str:
+        """Stores a single-use link's digest and returns the token that goes into the e-mail."""
+        token = new_token()
+        self.store.put_token(TokenRecord(token_digest(token), kind, self._expiry(lifetime), data))
+        return token
+
+    def _issued(self, tokens: IssuedTokens) -> IssuedTokens:
+        """Tokens issued in the second of a session cut (a new sign-in right after a password change)
+        are let through by their id; any other second needs nothing (shared.sessions)."""
+        claims = tokens.access_claims()
+        if int(claims.get("iat", 0)) >= int(time.time()):
+            self.store.keep_session(str(claims["sub"]), str(claims.get("jti", "")), int(claims["iat"]))
+        return tokens
+
+    def _end_sessions(self, user: UserRecord) -> None:
+        self.identity.sign_out_everywhere(user.email)
+        self.store.end_sessions(user.user_id, sessions.cut_now())

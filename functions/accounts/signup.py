@@ -1,0 +1,137 @@
+"""Use cases of joining: registration (answered at once, mailed by the worker) and activation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from accounts import models
+from accounts.core import AccountsCore
+from accounts.identity_provider import IssuedTokens
+from accounts.store import (
+    UserRecord,
+)
+from shared.clock import iso
+from shared.errors import (
+    Conflict,
+    LinkInvalid,
+)
+from shared.events import DomainEvent
+from shared.ids import token_digest
+
+
+class Signup(AccountsCore):
+    # --- registration and activation ---------------------------------------------------------
+
+    def register(self, request: models.RegistrationRequest, source_ip: str) -> None:
+        """Accepts a registration; the worker (`registration_requested`) decides and mails, so the answer
+        is the same, in content and in time, whether or not the address is known."""
+        self._limit_source("register", source_ip)
+        self.requests.send(
+            {
+                "kind": "registration",
+                "email": request.email,
+                "full_name": request.full_name,
+                "language": request.language,
+                "consent_version": request.privacy_consent.version,
+                "consent_at": iso(self.clock.now()),
+            }
+        )
+
+    def handle_request(self, request: dict[str, Any]) -> None:
+        """The worker's part of a public request (see `register` and `forgot_password`)."""
+        if request["kind"] == "registration":
+            self.registration_requested(
+                models.RegistrationRequest.model_validate(
+                    {
+                        "email": request["email"],
+                        "full_name": request["full_name"],
+                        "language": request["language"],
+                        "privacy_consent": {"accepted": True, "version": request["consent_version"]},
+                    }
+                ),
+                consent_at=str(request["consent_at"]),
+            )
+        elif request["kind"] == "password_reset":
+            self.password_reset_requested(str(request["email"]))
+        else:
+            self.logger.error("unknown account request", extra={"kind": request["kind"]})
+
+    def registration_requested(self, request: models.RegistrationRequest, consent_at: str) -> None:
+        if not self._mail_allowed(request.email, "registration"):
+            return
+        existing_id = self.store.user_id_for_email(request.email)
+        if existing_id is not None:
+            existing = self.store.get_user(existing_id)
+            language = existing.language if existing else request.language
+            self._mail(
+                request.email,
+                "account_exists",
+                language,
+                sign_in_url=f"{str(self.settings.portal_url).rstrip('/')}/anmelden",
+                reset_url=f"{str(self.settings.portal_url).rstrip('/')}/passwort-vergessen",
+            )
+            return
+        token = self._issue_link(
+            "activation",
+            timedelta(hours=self.settings.activation_hours),
+            {
+                "email": request.email,
+                "full_name": request.full_name,
+                "language": request.language,
+                "consent_version": request.privacy_consent.version,
+                "consent_at": consent_at,
+            },
+        )
+        self._mail(
+            request.email,
+            "activation",
+            request.language,
+            full_name=request.full_name,
+            activation_url=self._link("aktivieren", token),
+            hours=self.settings.activation_hours,
+        )
+
+    def activate(self, request: models.ActivationRequest) -> IssuedTokens:
+        digest = token_digest(request.token)
+        record = self.store.get_token(digest, "activation", int(self.clock.now().timestamp()))
+        data = record.data
+        try:
+            user_id = self.identity.create_user(data["email"], data["full_name"], request.password)
+        except Conflict:
+            self.store.consume_token(digest)
+            raise LinkInvalid("link.invalid") from None
+        user = UserRecord(
+            user_id=user_id,
+            email=data["email"],
+            full_name=data["full_name"],
+            language=data["language"],
+            consent_version=data["consent_version"],
+            consent_at=data["consent_at"],
+            created_at=iso(self.clock.now()),
+        )
+        try:
+            self.store.create_user(user, digest)
+        except Exception:
+            self.identity.delete_user(user.email)  # nothing half-stored: the pool follows the table
+            raise
+        tokens = self.identity.sign_in(user.email, request.password)
+        self._publish(DomainEvent("UserActivated", {"user_id": user_id, "language": user.language}))
+        return tokens
+
+    def password_reset_requested(self, email: str) -> None:
+        user_id = self.store.user_id_for_email(email)
+        if user_id is None or not self._mail_allowed(email, "password_reset"):
+            return
+        user = self._profile(user_id)
+        token = self._issue_link(
+            "password_reset", timedelta(minutes=self.settings.password_reset_minutes), {"user_id": user_id}
+        )
+        self._mail(
+            user.email,
+            "password_reset",
+            user.language,
+            full_name=user.full_name,
+            reset_url=self._link("passwort-neu", token),
+            minutes=self.settings.password_reset_minutes,
+        )
