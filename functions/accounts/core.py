@@ -11,12 +11,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from aws_lambda_powertools import Logger
 
 from accounts.identity_provider import CognitoIdentityProvider, IssuedTokens
-from accounts.settings import AccountsSettings
 from accounts.store import (
     AccountsStore,
     TokenKind,
@@ -35,6 +34,9 @@ from shared.ids import new_id, new_token, token_digest
 from shared.mail import Mailer
 from shared.queues import Queue
 from shared.ratelimit import RateLimiter
+
+if TYPE_CHECKING:
+    from accounts.settings import AccountsSettings
 
 Role = Literal["admin", "member"]
 

@@ -48,7 +48,6 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 
-
 __all__ = [
     "AccountsStore",
     "InvitationRecord",

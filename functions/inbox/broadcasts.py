@@ -7,17 +7,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 
-from inbox.settings import BroadcastSenderSettings
 from inbox.store import InboxStore
 from shared.clock import Clock
 from shared.directory import Directory
 from shared.i18n import Language
 from shared.mail import Mailer
 from shared.queues import Queue
+
+if TYPE_CHECKING:
+    from inbox.settings import BroadcastSenderSettings
 
 MAX_DELAY_SECONDS = 900
 

@@ -11,19 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 
 from inbox.events import InvoiceDetail, TicketData, TicketDetail
 from inbox.service import message_of
-from inbox.settings import InboxConsumerSettings
 from inbox.store import InboxStore, Kind
 from shared import replies
 from shared.clock import Clock, iso
 from shared.directory import Directory
 from shared.i18n import Language
 from shared.mail import Mailer
+
+if TYPE_CHECKING:
+    from inbox.settings import InboxConsumerSettings
 
 STATUS_LABELS: dict[str, dict[str, str]] = {
     "open": {"de": "offen", "en": "open"},

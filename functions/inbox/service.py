@@ -10,14 +10,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 from ulid import ULID
 
 from inbox import models
 from inbox.folding import fold, searchable
-from inbox.settings import InboxApiSettings
 from inbox.store import BroadcastRecord, InboxStore, Kind, MessageRecord, StateRecord
 from shared.clock import Clock, iso
 from shared.directory import Directory
@@ -25,6 +24,9 @@ from shared.errors import NotFound
 from shared.identity import Caller
 from shared.ids import new_id
 from shared.queues import Queue
+
+if TYPE_CHECKING:
+    from inbox.settings import InboxApiSettings
 
 MAX_COPIES_PER_SYNC = 99
 

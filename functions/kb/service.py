@@ -9,14 +9,13 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 
 from kb import models
 from kb.index import FORMAT as INDEX_FORMAT
 from kb.index import SearchIndex, unpack
-from kb.settings import KbApiSettings
 from kb.snapshots import Snapshots
 from kb.store import ArticleRecord, FolderRecord, KbStore
 from kb.text import render_markdown
@@ -26,6 +25,9 @@ from shared.events import DomainEvent, EventPublisher, publish_after_commit
 from shared.identity import Caller
 from shared.ids import new_id
 from shared.ratelimit import RateLimiter
+
+if TYPE_CHECKING:
+    from kb.settings import KbApiSettings
 
 REBUILD_REQUEST_SECONDS = 60
 

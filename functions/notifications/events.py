@@ -17,7 +17,7 @@ KINDS: dict[str, ChangeKind] = {
 
 
 class _Lenient(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class Metadata(_Lenient):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from notifications import models
 from notifications.phones import PhoneError, mobile_e164, spam_prone
-from notifications.settings import NotificationsApiSettings
 from notifications.store import CalendarRecord, DeliveryRecord, NotificationsStore
 from shared.clock import Clock, iso
 from shared.directory import Directory
@@ -16,6 +16,9 @@ from shared.errors import FieldError, Forbidden, Invalid, NotFound
 from shared.i18n import Language, text
 from shared.identity import Caller
 from shared.ids import new_id
+
+if TYPE_CHECKING:
+    from notifications.settings import NotificationsApiSettings
 
 
 @dataclass

@@ -19,9 +19,6 @@ from __future__ import annotations
 
 import unicodedata
 
-import idna
-from email_validator import EmailNotValidError, validate_email
-
 _LOOK_ALIKE_DOTS = ("\u3002", "\uff0e", "\uff61")
 
 
@@ -47,6 +44,9 @@ def normalise(address: str) -> str:
     local, at, domain = _lower(text).rpartition("@")
     if not at or not local or not domain or any(dot in domain for dot in _LOOK_ALIKE_DOTS):
         raise ValueError("not an address")
+    import idna  # here, not at import: most requests never see an address
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         ascii_domain = domain if domain.isascii() else idna.encode(domain, uts46=False).decode("ascii")
         result = validate_email(f"{local}@{ascii_domain}", check_deliverability=False)

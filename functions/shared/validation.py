@@ -85,11 +85,13 @@ class CleanText(BaseModel):
 class InputModel(CleanText):
     """A request body: unknown fields are errors (a body can't smuggle `role` or `organisation_id`)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True, strict=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, frozen=True, strict=True, defer_build=True
+    )
 
 
 class OutputModel(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 def normalise_email(value: str) -> str:

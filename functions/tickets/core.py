@@ -16,7 +16,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from aws_lambda_powertools import Logger
 
@@ -31,9 +31,11 @@ from tickets import rules
 from tickets.agent_directory import AgentDirectory
 from tickets.attachments import AttachmentLinks
 from tickets.records import Additions, AttachmentRecord, TicketRecord, TicketView, TimelineRecord
-from tickets.request_types import SEED, RequestType
-from tickets.settings import TicketsSettings
+from tickets.request_types import RequestType, seed
 from tickets.store import TicketsStore
+
+if TYPE_CHECKING:
+    from tickets.settings import TicketsSettings
 
 Access = Literal["agent", "requester", "member", "cc"]
 
@@ -85,7 +87,7 @@ class TicketsCore:
 
     def _seed(self) -> list[RequestType]:
         """A fresh table gets the help centre's six types; an agent's version of one always stays."""
-        for request_type in SEED:
+        for request_type in seed():
             try:
                 self.store.put_request_type(request_type, create=True)
             except Conflict:

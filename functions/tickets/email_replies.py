@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from shared import replies
 from shared.errors import Conflict
 from shared.ids import new_id
 from tickets.attachments import filename_for, judge, mail_key
 from tickets.core import Author, TicketsCore
-from tickets.inbound import InboundFile
 from tickets.records import Additions, AttachmentRecord, TicketRecord
+
+if TYPE_CHECKING:
+    from tickets.inbound import InboundFile
 
 MAIL_KEPT_DAYS = 30
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
@@ -21,13 +22,13 @@ MAX_NUMBER = 10**15  # far beyond any customer or invoice number; DynamoDB store
 
 
 class LocalText(CleanText):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
     de: str = Field(min_length=1, max_length=500)
     en: str = Field(min_length=1, max_length=500)
 
 
 class FieldDefinition(CleanText):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
     label: LocalText
     kind: FieldKind
@@ -47,7 +48,7 @@ class FieldDefinition(CleanText):
 
 
 class RequestType(CleanText):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
     key: str = Field(pattern=TYPE_KEY)
     name: LocalText
     help_text: LocalText
@@ -128,112 +129,116 @@ def _t(de: str, en: str) -> LocalText:
     return LocalText(de=de, en=en)
 
 
-SEED: list[RequestType] = [
-    RequestType(
-        key="bug_report",
-        name=_t("Fehler melden", "Report a bug"),
-        help_text=_t(
-            "Beschreiben Sie, was Sie getan haben, was passiert ist und was Sie erwartet haben.",
-            "Describe what you did, what happened and what you expected.",
+@cache
+def seed() -> list[RequestType]:
+    """The help centre's six types, built at first use (not at import: they are model instances)."""
+    return [
+        RequestType(
+            key="bug_report",
+            name=_t("Fehler melden", "Report a bug"),
+            help_text=_t(
+                "Beschreiben Sie, was Sie getan haben, was passiert ist und was Sie erwartet haben.",
+                "Describe what you did, what happened and what you expected.",
+            ),
+            fields=[
+                FieldDefinition(
+                    key="module",
+                    label=_t("Betroffener Bereich", "Affected area"),
+                    kind="select",
+                    required=True,
+                    options=["Terminbuchung", "Kalender", "Benachrichtigungen", "Abrechnung", "Sonstiges"],
+                ),
+                FieldDefinition(
+                    key="steps", label=_t("Schritte zum Nachstellen", "Steps to reproduce"), kind="textarea"
+                ),
+                FieldDefinition(key="occurred_on", label=_t("Aufgetreten am", "Occurred on"), kind="date"),
+            ],
         ),
-        fields=[
-            FieldDefinition(
-                key="module",
-                label=_t("Betroffener Bereich", "Affected area"),
-                kind="select",
-                required=True,
-                options=["Terminbuchung", "Kalender", "Benachrichtigungen", "Abrechnung", "Sonstiges"],
+        RequestType(
+            key="application_help",
+            name=_t("Unterstützung zur Anwendung", "Help with the application"),
+            help_text=_t(
+                "Fragen zur Bedienung: wir zeigen Ihnen, wie es geht.",
+                "Questions about using the application: we show you how.",
             ),
-            FieldDefinition(
-                key="steps", label=_t("Schritte zum Nachstellen", "Steps to reproduce"), kind="textarea"
-            ),
-            FieldDefinition(key="occurred_on", label=_t("Aufgetreten am", "Occurred on"), kind="date"),
-        ],
-    ),
-    RequestType(
-        key="application_help",
-        name=_t("Unterstützung zur Anwendung", "Help with the application"),
-        help_text=_t(
-            "Fragen zur Bedienung: wir zeigen Ihnen, wie es geht.",
-            "Questions about using the application: we show you how.",
+            fields=[
+                FieldDefinition(
+                    key="topic", label=_t("Thema", "Topic"), kind="text", required=True, max_length=200
+                )
+            ],
         ),
-        fields=[
-            FieldDefinition(
-                key="topic", label=_t("Thema", "Topic"), kind="text", required=True, max_length=200
-            )
-        ],
-    ),
-    RequestType(
-        key="licensing_invoices",
-        name=_t("Lizenzierung und Rechnungen", "Licensing and invoices"),
-        help_text=_t(
-            "Fragen zu Lizenzen, Rechnungen und Zahlungen.",
-            "Questions about licences, invoices and payments.",
+        RequestType(
+            key="licensing_invoices",
+            name=_t("Lizenzierung und Rechnungen", "Licensing and invoices"),
+            help_text=_t(
+                "Fragen zu Lizenzen, Rechnungen und Zahlungen.",
+                "Questions about licences, invoices and payments.",
+            ),
+            fields=[
+                FieldDefinition(
+                    key="concern",
+                    label=_t("Anliegen", "Concern"),
+                    kind="select",
+                    required=True,
+                    options=["Rechnungskopie", "Lizenz erweitern", "Lizenz kündigen", "Zahlung", "Sonstiges"],
+                ),
+                FieldDefinition(
+                    key="invoice_number",
+                    label=_t("Rechnungsnummer", "Invoice number"),
+                    kind="text",
+                    max_length=40,
+                ),
+            ],
         ),
-        fields=[
-            FieldDefinition(
-                key="concern",
-                label=_t("Anliegen", "Concern"),
-                kind="select",
-                required=True,
-                options=["Rechnungskopie", "Lizenz erweitern", "Lizenz kündigen", "Zahlung", "Sonstiges"],
+        RequestType(
+            key="business_data",
+            name=_t("Geschäftsdaten anfordern", "Request business data"),
+            help_text=_t(
+                "Auswertungen und Exporte Ihrer Praxisdaten.", "Reports and exports of your practice's data."
             ),
-            FieldDefinition(
-                key="invoice_number",
-                label=_t("Rechnungsnummer", "Invoice number"),
-                kind="text",
-                max_length=40,
-            ),
-        ],
-    ),
-    RequestType(
-        key="business_data",
-        name=_t("Geschäftsdaten anfordern", "Request business data"),
-        help_text=_t(
-            "Auswertungen und Exporte Ihrer Praxisdaten.", "Reports and exports of your practice's data."
+            fields=[
+                FieldDefinition(
+                    key="data_kind",
+                    label=_t("Art der Daten", "Kind of data"),
+                    kind="select",
+                    required=True,
+                    options=["Terminstatistik", "Umsatzübersicht", "Patientenexport", "Sonstiges"],
+                ),
+                FieldDefinition(key="period", label=_t("Zeitraum", "Period"), kind="text", max_length=100),
+            ],
         ),
-        fields=[
-            FieldDefinition(
-                key="data_kind",
-                label=_t("Art der Daten", "Kind of data"),
-                kind="select",
-                required=True,
-                options=["Terminstatistik", "Umsatzübersicht", "Patientenexport", "Sonstiges"],
+        RequestType(
+            key="new_partner",
+            name=_t("Neue Partner", "New partners"),
+            help_text=_t(
+                "Sie möchten Partner werden? Erzählen Sie uns von Ihrem Unternehmen.",
+                "You want to become a partner? Tell us about your company.",
             ),
-            FieldDefinition(key="period", label=_t("Zeitraum", "Period"), kind="text", max_length=100),
-        ],
-    ),
-    RequestType(
-        key="new_partner",
-        name=_t("Neue Partner", "New partners"),
-        help_text=_t(
-            "Sie möchten Partner werden? Erzählen Sie uns von Ihrem Unternehmen.",
-            "You want to become a partner? Tell us about your company.",
+            fields=[
+                FieldDefinition(
+                    key="partner_kind",
+                    label=_t("Art der Partnerschaft", "Kind of partnership"),
+                    kind="select",
+                    required=True,
+                    options=["Praxis", "Softwarepartner", "Händler"],
+                ),
+                FieldDefinition(key="website", label=_t("Webseite", "Website"), kind="url", max_length=300),
+            ],
         ),
-        fields=[
-            FieldDefinition(
-                key="partner_kind",
-                label=_t("Art der Partnerschaft", "Kind of partnership"),
-                kind="select",
-                required=True,
-                options=["Praxis", "Softwarepartner", "Händler"],
+        RequestType(
+            key="orders_applications",
+            name=_t("Anträge, Neubestellungen", "Orders and applications"),
+            help_text=_t(
+                "Bestellen Sie Produkte oder stellen Sie einen Antrag.",
+                "Order products or file an application.",
             ),
-            FieldDefinition(key="website", label=_t("Webseite", "Website"), kind="url", max_length=300),
-        ],
-    ),
-    RequestType(
-        key="orders_applications",
-        name=_t("Anträge, Neubestellungen", "Orders and applications"),
-        help_text=_t(
-            "Bestellen Sie Produkte oder stellen Sie einen Antrag.", "Order products or file an application."
+            fields=[
+                FieldDefinition(
+                    key="product", label=_t("Produkt", "Product"), kind="text", required=True, max_length=200
+                ),
+                FieldDefinition(
+                    key="quantity", label=_t("Menge", "Quantity"), kind="number", min_value=1, max_value=1000
+                ),
+            ],
         ),
-        fields=[
-            FieldDefinition(
-                key="product", label=_t("Produkt", "Product"), kind="text", required=True, max_length=200
-            ),
-            FieldDefinition(
-                key="quantity", label=_t("Menge", "Quantity"), kind="number", min_value=1, max_value=1000
-            ),
-        ],
-    ),
-]
+    ]
