@@ -73,8 +73,10 @@ test: install lint typecheck template
 openapi: $(VENV)/.installed
 	$(PY) -m infra.openapi > openapi.json
 
+# bench.cold_start shows each function's bundle size from the last `make template` ("build first" without).
 bench: $(VENV)/.installed node_modules/.installed
 	$(PY) -m bench.cold_start
+	$(PY) -m bench.warm
 	$(PY) -m bench.inbox
 	$(PY) -m bench.notifications
 

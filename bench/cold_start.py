@@ -1,6 +1,8 @@
 """Cold start of each handler against the floor every Python Lambda pays: `import boto3` plus the
 clients the function creates. Each figure is the median of fresh interpreters, measured in one run,
 and reported as a ratio to that floor (this machine is noisy; ratios travel, milliseconds don't).
+Every function of template.yaml is covered, with the size of its bundle as `sam build` left it
+(`make template`; functions/Makefile decides what each bundle holds).
 
     make bench        # or: .venv/bin/python -m bench.cold_start [--runs 7]
 """
@@ -35,17 +37,55 @@ ENV = {
     "NOTIFICATIONS_TABLE": "t",
 }
 
-# What each function imports at cold start, and the clients it creates on its first request.
+BUILD = ROOT / ".aws-sam" / "build"
+
+# Each function of the template (logical id): its name here, what it imports at cold start, and the
+# clients it creates on its first request.
 HANDLERS = {
-    "accounts": ("accounts.handler", ["dynamodb", "cognito-idp", "sesv2", "events"]),
-    "tickets": ("tickets.handler", ["dynamodb", "s3", "events", "cognito-idp"]),
-    "attachment-scan": ("tickets.scan_handler", ["dynamodb", "s3"]),
-    "inbox": ("inbox.handler", ["dynamodb", "sqs"]),
-    "tickets-mail": ("tickets.mail_handler", ["dynamodb", "s3", "events", "secretsmanager"]),
-    "inbox-consumer": ("inbox.consumer", ["dynamodb", "sesv2", "secretsmanager"]),
-    "notifications": ("notifications.handler", ["dynamodb"]),
-    "notifications-consumer": ("notifications.consumer", ["dynamodb", "sesv2", "sns"]),
+    "AccountsFunction": ("accounts", "accounts.handler", ["dynamodb", "cognito-idp", "sesv2", "events"]),
+    "AccountsWorkerFunction": ("accounts-worker", "accounts.worker", ["dynamodb", "sesv2"]),
+    "TicketsFunction": ("tickets", "tickets.handler", ["dynamodb", "s3", "events", "cognito-idp"]),
+    "AttachmentScanFunction": ("attachment-scan", "tickets.scan_handler", ["dynamodb", "s3"]),
+    "TicketsMailFunction": (
+        "tickets-mail",
+        "tickets.mail_handler",
+        ["dynamodb", "s3", "events", "secretsmanager"],
+    ),
+    "InboxFunction": ("inbox", "inbox.handler", ["dynamodb", "sqs"]),
+    "InboxConsumerFunction": ("inbox-consumer", "inbox.consumer", ["dynamodb", "sesv2", "secretsmanager"]),
+    "BroadcastSenderFunction": ("broadcast-sender", "inbox.broadcast_sender", ["dynamodb", "sesv2", "sqs"]),
+    "NotificationsFunction": ("notifications", "notifications.handler", ["dynamodb"]),
+    "NotificationsConsumerFunction": (
+        "notifications-consumer",
+        "notifications.consumer",
+        ["dynamodb", "sesv2", "sns"],
+    ),
+    "NotificationsRetryFunction": (
+        "notifications-retry",
+        "notifications.retry",
+        ["dynamodb", "sesv2", "sns"],
+    ),
+    "KbFunction": ("kb", "kb.handler", ["dynamodb", "s3", "events"]),
+    "KbIndexerFunction": ("kb-indexer", "kb.indexer", ["dynamodb", "s3"]),
 }
+
+
+def template_functions() -> dict[str, str]:
+    """Logical id -> handler module of every function in template.yaml."""
+    from infra.local.template import Resolver, load
+
+    functions = Resolver(load()).resources("AWS::Serverless::Function")
+    return {name: f["Properties"]["Handler"].rpartition(".")[0] for name, f in functions.items()}
+
+
+def bundle_size(logical_id: str) -> str:
+    """Unzipped size of the function's bundle as `sam build` left it, in MB (10^6 bytes of files)."""
+    folder = BUILD / logical_id
+    if not folder.is_dir():
+        return "build first"
+    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file() and not f.is_symlink())
+    return f"{size / 1e6:.1f}"
+
 
 PROBE = """
 import sys, time
@@ -78,14 +118,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
+    in_template = template_functions()
+    if set(in_template) != set(HANDLERS) or any(in_template[f] != HANDLERS[f][1] for f in HANDLERS):
+        raise SystemExit(f"bench/cold_start.py's HANDLERS differ from template.yaml: {in_template}")
     rows = []
-    for name, (module, client_names) in HANDLERS.items():
+    for logical_id, (name, module, client_names) in HANDLERS.items():
         floor = measure(clients(client_names), args.runs)
         handler = measure(f"import {module}\n" + clients(client_names), args.runs)
         xray = measure("import aws_xray_sdk.core", args.runs)
         rows.append(
             {
                 "function": name,
+                "bundle_mb": bundle_size(logical_id),
                 "floor_ms": round(floor * 1000, 1),
                 "handler_ms": round(handler * 1000, 1),
                 "ratio": round(handler / floor, 2),
@@ -97,11 +141,13 @@ def main() -> None:
         "",
         f"Median of {args.runs} fresh interpreters each, one run, `{sys.version.split()[0]}`.",
         "",
-        "| function | floor (boto3 + clients) ms | handler + clients ms | ratio | X-Ray SDK import ms (not paid when tracing is off) |",
-        "|---|---|---|---|---|",
+        "Bundle: the unzipped size of `.aws-sam/build/<LogicalId>` (MB of files) from the last `make template`.",
+        "",
+        "| function | bundle MB | floor (boto3 + clients) ms | handler + clients ms | ratio | X-Ray SDK import ms (not paid when tracing is off) |",
+        "|---|---|---|---|---|---|",
     ]
     lines += [
-        f"| {r['function']} | {r['floor_ms']} | {r['handler_ms']} | {r['ratio']} | {r['xray_import_ms_saved_when_off']} |"
+        f"| {r['function']} | {r['bundle_mb']} | {r['floor_ms']} | {r['handler_ms']} | {r['ratio']} | {r['xray_import_ms_saved_when_off']} |"
         for r in rows
     ]
     REPORT.write_text("\n".join(lines) + "\n")

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import re
 import tomllib
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from infra import openapi
 from infra.local.template import ROOT, Resolver, load
 
 FUNCTIONS = ROOT / "functions"
+# Where the bundles run: Lambda's python3.13 on arm64 (for the environment markers of dependencies).
+LAMBDA_MARKERS = {
+    "python_version": "3.13",
+    "python_full_version": "3.13.0",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+    "sys_platform": "linux",
+    "platform_system": "Linux",
+    "platform_machine": "aarch64",
+    "os_name": "posix",
+}
 
 
 def _requirements() -> set[str]:
@@ -17,9 +34,74 @@ def _requirements() -> set[str]:
     return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
 
 
+def _pins(path: Path) -> dict[str, Requirement]:
+    lines = [line.split("#")[0].strip() for line in path.read_text().splitlines()]
+    found = [Requirement(line) for line in lines if line]
+    pins = {canonicalize_name(r.name): r for r in found}
+    assert len(pins) == len(found), f"{path.name} names a distribution twice"
+    return pins
+
+
+def _pinned(requirement: Requirement) -> Version:
+    (spec,) = requirement.specifier
+    assert spec.operator == "==" and "*" not in spec.version, f"not an exact pin: {requirement}"
+    return Version(spec.version)
+
+
+def _function_requirements() -> dict[str, dict[str, Requirement]]:
+    files = sorted((FUNCTIONS / "requirements").glob("*.txt"))
+    assert len(files) >= 5
+    return {path.name: _pins(path) for path in files}
+
+
 def test_lambda_requirements_match_pyproject() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert set(project["project"]["dependencies"]) == _requirements()
+
+
+def test_each_function_ships_a_subset_of_the_union_with_the_same_pins() -> None:
+    """functions/requirements.txt is the union of the per-function files (functions/Makefile installs
+    one of those into each bundle), every entry an exact pin."""
+    union = _pins(FUNCTIONS / "requirements.txt")
+    shipped: set[str] = set()
+    for name, pins in _function_requirements().items():
+        for dist, requirement in pins.items():
+            assert dist in union, f"{name}: {dist} is not in functions/requirements.txt"
+            assert _pinned(requirement) == _pinned(union[dist]), f"{name}: {requirement} vs {union[dist]}"
+            assert requirement.extras <= union[dist].extras, f"{name}: {requirement}"
+            assert requirement.marker is None, f"{name}: {requirement}"
+            shipped.add(dist)
+    assert shipped == set(union), "the union lists only what some function ships"
+
+
+def test_the_dev_environment_runs_the_shipped_versions_and_ships_one_aws_sdk() -> None:
+    """What the tests run is what ships: every pin is the installed version, and the SDK that the
+    bundles ship instead of the runtime's is one set (boto3 with the botocore and s3transfer it was
+    tested with)."""
+    union = _pins(FUNCTIONS / "requirements.txt")
+    for dist, requirement in union.items():
+        assert Version(importlib.metadata.version(dist)) == _pinned(requirement), dist
+    assert {"boto3", "botocore", "s3transfer"} <= set(union)
+    for name, pins in _function_requirements().items():
+        assert {"boto3", "botocore", "s3transfer"} <= set(pins), name
+
+
+def test_each_requirements_file_lists_what_its_distributions_depend_on() -> None:
+    """The bundles are installed with --no-deps: each file must hold its distributions' dependencies
+    (for Lambda's platform, with the extras it asks for), pinned to versions they accept."""
+    for name, pins in _function_requirements().items():
+        for dist, requirement in pins.items():
+            extras = ["", *sorted(requirement.extras)]
+            for line in importlib.metadata.requires(dist) or []:
+                needed = Requirement(line)
+                if needed.marker and not any(
+                    needed.marker.evaluate({**LAMBDA_MARKERS, "extra": extra}) for extra in extras
+                ):
+                    continue
+                key = canonicalize_name(needed.name)
+                assert key in pins, f"{name}: {dist} needs {needed}"
+                assert needed.specifier.contains(_pinned(pins[key]), prereleases=True), f"{name}: {needed}"
+                assert needed.extras <= pins[key].extras, f"{name}: {dist} needs {needed}"
 
 
 def test_every_mail_template_exists_in_both_languages_and_all_parts() -> None:
