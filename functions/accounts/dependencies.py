@@ -8,7 +8,7 @@ from accounts.identity_provider import CognitoIdentityProvider
 from accounts.service import AccountsService
 from accounts.settings import AccountsSettings, api_settings, worker_settings
 from accounts.store import AccountsStore
-from shared import aws, mail, wiring
+from shared import aws, wiring
 from shared.clock import Clock
 from shared.cursors import CursorCodec
 from shared.log import get_logger
@@ -19,6 +19,8 @@ logger = get_logger("accounts")
 
 
 def _build(clock: Clock, settings: AccountsSettings, cursors: CursorCodec | None) -> AccountsService:
+    from shared import mail  # Jinja2 with the first mail, not at import
+
     return AccountsService(
         store=AccountsStore(aws.dynamodb(), settings.accounts_table, cursors),
         identity=CognitoIdentityProvider(aws.cognito(), settings.user_pool_id, settings.user_pool_client_id),

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from inbox.broadcasts import BroadcastSender
-from inbox.delivery import InboxDelivery
 from inbox.service import InboxService, LatestBroadcast
 from inbox.settings import api_settings, consumer_settings, sender_settings
 from inbox.store import InboxStore
-from shared import aws, mail, wiring
+from shared import aws, wiring
 from shared.clock import Clock
 from shared.directory import Directory
 from shared.log import get_logger
 from shared.queues import SqsQueue
+
+if TYPE_CHECKING:
+    from inbox.broadcasts import BroadcastSender
+    from inbox.delivery import InboxDelivery
 
 logger = get_logger("inbox")
 TEMPLATES = Path(__file__).parent / "mail_templates"
@@ -33,6 +36,9 @@ def _service(clock: Clock) -> InboxService:
 
 
 def _delivery(clock: Clock) -> InboxDelivery:
+    from inbox.delivery import InboxDelivery  # each function imports only its own part
+    from shared import mail  # Jinja2 with the first mail, not at import
+
     settings = consumer_settings()
     return InboxDelivery(
         store=InboxStore(aws.dynamodb(), settings.inbox_table),
@@ -46,6 +52,9 @@ def _delivery(clock: Clock) -> InboxDelivery:
 
 
 def _broadcasts(clock: Clock) -> BroadcastSender:
+    from inbox.broadcasts import BroadcastSender
+    from shared import mail  # Jinja2 with the first mail, not at import
+
     settings = sender_settings()
     return BroadcastSender(
         store=InboxStore(aws.dynamodb(), settings.inbox_table),

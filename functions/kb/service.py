@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools import Logger
 
 from kb import models
-from kb.index import FORMAT as INDEX_FORMAT
-from kb.index import SearchIndex, unpack
 from kb.snapshots import Snapshots
 from kb.store import ArticleRecord, FolderRecord, KbStore
 from kb.text import render_markdown
@@ -27,9 +25,11 @@ from shared.ids import new_id
 from shared.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
+    from kb.index import SearchIndex
     from kb.settings import KbApiSettings
 
 REBUILD_REQUEST_SECONDS = 60
+INDEX_FORMAT = 2  # kb.index.FORMAT, the snapshot layout this code reads (a unit test keeps them equal)
 
 
 @dataclass
@@ -68,8 +68,12 @@ class IndexHolder:
             if not (directory / "meta.json").exists():
                 archive = Path(self.settings.index_dir) / f"kb-index-{version}.tar"
                 self.snapshots.download(object_key, archive)
+                from kb.index import unpack  # tantivy: loaded with the first index, not at import
+
                 unpack(archive, directory)
                 archive.unlink()
+            from kb.index import SearchIndex
+
             self.index, self.version = SearchIndex(directory), version
         return self.index
 

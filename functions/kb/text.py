@@ -9,20 +9,18 @@ from functools import cache
 from html import unescape
 from typing import Any
 
-import snowballstemmer
-from markdown_it import MarkdownIt
-
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _TAGS = re.compile(r"<[^>]+>")
 _BLOCK_TAGS = re.compile(
     r"</?(?:p|li|ul|ol|h[1-6]|br|hr|tr|td|th|table|thead|tbody|blockquote|pre|div)\b[^>]*>"
 )
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 STEMMERS = ("de", "en")
 
 
 @cache
 def _stemmer(language: str) -> Any:
+    import snowballstemmer  # with the first stem, not at import
+
     return snowballstemmer.stemmer("german" if language == "de" else "english")
 
 
@@ -45,8 +43,15 @@ def stems(text: str, language: str) -> list[str]:
     return [stem(w, language) for w in words(text)]
 
 
+@cache
+def _markdown() -> Any:
+    from markdown_it import MarkdownIt  # with the first article written, not at import
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+
+
 def render_markdown(source: str) -> str:
-    return str(_markdown.render(source))
+    return str(_markdown().render(source))
 
 
 def plain_text(html: str) -> str:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from notifications.delivery import Notifier
 from notifications.service import CalendarsService
 from notifications.settings import api_settings, delivery_settings
 from notifications.store import NotificationsStore
-from shared import aws, mail, wiring
+from shared import aws, wiring
 from shared.clock import Clock
 from shared.directory import Directory
 from shared.log import get_logger
-from shared.sms import SmsSender
+
+if TYPE_CHECKING:
+    from notifications.delivery import Notifier
 
 logger = get_logger("notifications")
 
@@ -30,6 +32,10 @@ def _service(clock: Clock) -> CalendarsService:
 
 
 def _notifier(clock: Clock) -> Notifier:
+    from notifications.delivery import Notifier  # the consumer's and the retry run's, not the API's
+    from shared import mail  # Jinja2 with the first mail, not at import
+    from shared.sms import SmsSender
+
     settings = delivery_settings()
     return Notifier(
         store=NotificationsStore(aws.dynamodb(), settings.notifications_table),

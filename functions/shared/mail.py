@@ -20,9 +20,6 @@ from email.utils import make_msgid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import FileSystemLoader, StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
-
 from shared.i18n import Language
 
 if TYPE_CHECKING:
@@ -40,25 +37,38 @@ class RenderedMail:
 
 
 class MailRenderer:
+    """Jinja2 (sandboxed) over the function's templates and the shared ones; Jinja2 is imported with
+    the first mail rendered, not when the function starts."""
+
     def __init__(self, template_dir: Path) -> None:
-        self._env = SandboxedEnvironment(
-            loader=FileSystemLoader([str(template_dir), str(SHARED_TEMPLATES)]),
-            undefined=StrictUndefined,
-            autoescape=lambda name: bool(name and name.endswith(".html")),
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
+        self._template_dir = template_dir
+        self._env: Any = None
+
+    def _environment(self) -> Any:
+        if self._env is None:
+            from jinja2 import FileSystemLoader, StrictUndefined
+            from jinja2.sandbox import SandboxedEnvironment
+
+            self._env = SandboxedEnvironment(
+                loader=FileSystemLoader([str(self._template_dir), str(SHARED_TEMPLATES)]),
+                undefined=StrictUndefined,
+                autoescape=lambda name: bool(name and name.endswith(".html")),
+                trim_blocks=True,
+                lstrip_blocks=True,
+                keep_trailing_newline=True,
+            )
+        return self._env
 
     def render(
         self, template: str, language: Language, context: dict[str, Any], reference_id: str
     ) -> RenderedMail:
+        env = self._environment()
         values = {**context, "reference_id": reference_id, "language": language}
-        subject = self._env.get_template(f"{template}/{language}.subject.txt").render(values)
+        subject = env.get_template(f"{template}/{language}.subject.txt").render(values)
         return RenderedMail(
             subject=_LINE_BREAKS.sub(" ", subject).strip(),
-            text=self._env.get_template(f"{template}/{language}.body.txt").render(values),
-            html=self._env.get_template(f"{template}/{language}.body.html").render(values),
+            text=env.get_template(f"{template}/{language}.body.txt").render(values),
+            html=env.get_template(f"{template}/{language}.body.html").render(values),
         )
 
 

@@ -86,3 +86,9 @@ def test_plain_text_keeps_punctuation_at_emphasis_and_breaks_between_blocks() ->
     assert (
         plain_text(render_markdown(source)) == "Einen Termin absagen, solange er nicht begann. Liste Hilfe."
     )
+
+
+def test_the_service_reads_the_index_format_the_indexer_writes() -> None:
+    from kb import index, service
+
+    assert service.INDEX_FORMAT == index.FORMAT
