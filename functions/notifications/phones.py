@@ -3,9 +3,6 @@ accepted, everything is stored as E.164, and landlines are refused (they cannot 
 
 from __future__ import annotations
 
-import phonenumbers
-
-MOBILE_TYPES = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
 SPAM_PRONE_DOMAINS = frozenset(
     {"hotmail.com", "outlook.com", "live.com", "hotmail.de", "outlook.de", "live.de"}
 )
@@ -18,13 +15,16 @@ class PhoneError(ValueError):
 
 
 def mobile_e164(raw: str, region: str = "DE") -> str:
+    import phonenumbers  # only requests that set a number pay for the metadata (~10 ms at cold start)
+
+    mobile_types = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         raise PhoneError("phone.invalid") from None
     if not phonenumbers.is_valid_number(number):
         raise PhoneError("phone.invalid")
-    if phonenumbers.number_type(number) not in MOBILE_TYPES:
+    if phonenumbers.number_type(number) not in mobile_types:
         raise PhoneError("phone.not_mobile")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
