@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from infra.local import provision
+from infra.local.activity import Activity, correlation_of
 from infra.local.lambda_runtime import FunctionProcess
 from infra.local.template import Resolver
 
@@ -66,9 +67,15 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> di
 
 class EventDelivery:
     def __init__(
-        self, resolver: Resolver, functions: dict[str, FunctionProcess], moto_endpoint: str, region: str
+        self,
+        resolver: Resolver,
+        functions: dict[str, FunctionProcess],
+        moto_endpoint: str,
+        region: str,
+        activity: Activity | None = None,
     ) -> None:
         self._resolver = resolver
+        self._activity = activity or Activity()
         self._functions = functions
         self._region = region
         self._sqs = provision.client("sqs", moto_endpoint, region)
@@ -169,11 +176,19 @@ class EventDelivery:
                 body = json.loads(message["Body"])
                 if body.get("Event") == "s3:TestEvent":
                     continue  # S3's check that the queue exists
-                ok, _ = function.invoke(body)
+                ok, _ = self._activity.deliver(
+                    function, body, _describe(body), correlation_of(body) or message["MessageId"]
+                )
                 if not ok:
                     failed.add(message["MessageId"])
         else:
-            ok, result = function.invoke(sqs_event(received, subscription.queue_arn, self._region))
+            queue = subscription.queue_arn.rsplit(":", 1)[-1]
+            ok, result = self._activity.deliver(
+                function,
+                sqs_event(received, subscription.queue_arn, self._region),
+                f"sqs {queue} ({len(received)})",
+                ",".join(dict.fromkeys(correlation_of(m["Body"]) or m["MessageId"] for m in received)),
+            )
             if not ok:
                 failed = {m["MessageId"] for m in received}
             elif subscription.partial_failures and isinstance(result, dict):
@@ -195,10 +210,12 @@ class EventDelivery:
 
     def _tick(self, function: str, seconds: int) -> None:
         while not self._stop.wait(seconds):
-            self._functions[function].invoke(
+            event_id = str(uuid.uuid4())
+            self._activity.deliver(
+                self._functions[function],
                 {
                     "version": "0",
-                    "id": str(uuid.uuid4()),
+                    "id": event_id,
                     "detail-type": "Scheduled Event",
                     "source": "aws.events",
                     "account": self._resolver.account_id,
@@ -206,8 +223,19 @@ class EventDelivery:
                     "region": self._region,
                     "resources": [],
                     "detail": {},
-                }
+                },
+                f"schedule rate({seconds}s)",
+                event_id,
             )
 
     def stop(self) -> None:
         self._stop.set()
+
+
+def _describe(event: dict[str, Any]) -> str:
+    """What a directly delivered event is, in a few words: its bus event or S3 notification."""
+    if "Records" in event:
+        records = event["Records"]
+        names = sorted({str(r.get("eventName", "")) for r in records if isinstance(r, dict)})
+        return f"s3 {','.join(names)} ({len(records)})"
+    return f"event {event.get('source', '?')} {event.get('detail-type', '?')}"

@@ -18,6 +18,7 @@ from email.utils import getaddresses
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from infra.local.activity import Activity
 from infra.local.template import Resolver
 
 VERDICTS = ("spf", "dkim", "dmarc", "spam", "virus")
@@ -85,10 +86,13 @@ def envelope_recipients(raw: bytes, domain: str) -> list[str]:
 
 
 class InboundMail:
-    def __init__(self, resolver: Resolver, s3: Any, functions: dict[str, Any]) -> None:
+    def __init__(
+        self, resolver: Resolver, s3: Any, functions: dict[str, Any], activity: Activity | None = None
+    ) -> None:
         self._resolver = resolver
         self._s3 = s3
         self._functions = functions
+        self._activity = activity or Activity()
 
     def __call__(self, method: str, path: str, body: bytes) -> tuple[int, str, bytes]:
         if method != "POST":
@@ -103,7 +107,7 @@ class InboundMail:
         self._s3.put_object(Bucket=bucket, Key=f"{prefix}{message_id}", Body=body)
         verdicts = {name: query[name].upper() for name in VERDICTS if name in query}
         event = ses_event(message_id, body, recipients, verdicts, query.get("source"))
-        ok, result = self._functions[function].invoke(event)
+        ok, result = self._activity.deliver(self._functions[function], event, "ses inbound mail", message_id)
         if not ok:
             return 500, "application/json", json.dumps({"message": "the handler failed"}).encode()
         return 202, "application/json", json.dumps({"message_id": message_id, **result}).encode()

@@ -1,9 +1,13 @@
 """Runs each function of the template in its own process, as Lambda runs each in its own sandbox:
-its own environment (from the template), its own imports and cold start, one invocation at a time."""
+its own environment (from the template), its own imports and cold start, one invocation at a time.
+What a function writes (its JSON log lines, an unhandled error's report) goes where Lambda sends it to
+CloudWatch: to `log_path` when given (appended, one line per record), else to this process's output."""
 
 from __future__ import annotations
 
 import importlib
+import io
+import json
 import multiprocessing
 import os
 import sys
@@ -30,7 +34,27 @@ class LocalContext:
         return 10_000
 
 
-def _serve(connection: Any, handler_path: str, environment: dict[str, str], code_dir: str, name: str) -> None:
+def _redirect_output(log_path: str) -> None:
+    """Both output streams of this process, to the end of the log file (also what C code writes)."""
+    descriptor = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    for stream, number in ((sys.stdout, 1), (sys.stderr, 2)):
+        stream.flush()
+        os.dup2(descriptor, number)
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(line_buffering=True)
+    os.close(descriptor)
+
+
+def _serve(
+    connection: Any,
+    handler_path: str,
+    environment: dict[str, str],
+    code_dir: str,
+    name: str,
+    log_path: str | None = None,
+) -> None:
+    if log_path:
+        _redirect_output(log_path)
     os.environ.update(environment)
     sys.path.insert(0, code_dir)
     module_name, _, attribute = handler_path.rpartition(".")
@@ -44,21 +68,38 @@ def _serve(connection: Any, handler_path: str, environment: dict[str, str], code
         try:
             connection.send((True, handler(event, context)))
         except Exception as error:
-            connection.send(
-                (
-                    False,
+            report = {
+                "errorType": type(error).__name__,
+                "errorMessage": str(error),
+                "stackTrace": traceback.format_exc(),
+            }
+            # The runtime logs an unhandled error as Lambda's does, so the log file has the traceback.
+            print(
+                json.dumps(
                     {
-                        "errorType": type(error).__name__,
-                        "errorMessage": str(error),
-                        "stackTrace": traceback.format_exc(),
-                    },
-                )
+                        "level": "ERROR",
+                        "function_name": name,
+                        "requestId": context.aws_request_id,
+                        **report,
+                        "stackTrace": report["stackTrace"].splitlines(),
+                    }
+                ),
+                flush=True,
             )
+            connection.send((False, report))
 
 
 class FunctionProcess:
-    def __init__(self, logical_id: str, handler: str, environment: dict[str, str], code_uri: str) -> None:
+    def __init__(
+        self,
+        logical_id: str,
+        handler: str,
+        environment: dict[str, str],
+        code_uri: str,
+        log_path: str | None = None,
+    ) -> None:
         self.logical_id = logical_id
+        self.log_path = log_path
         self._handler = handler
         self._environment = environment
         self._code_dir = str((ROOT / code_uri).resolve())
@@ -71,7 +112,7 @@ class FunctionProcess:
         parent, child = context.Pipe()
         self._process = context.Process(
             target=_serve,
-            args=(child, self._handler, self._environment, self._code_dir, self.logical_id),
+            args=(child, self._handler, self._environment, self._code_dir, self.logical_id, self.log_path),
             daemon=True,
             name=f"lambda-{self.logical_id}",
         )

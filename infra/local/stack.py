@@ -6,18 +6,30 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from infra import openapi
 from infra.local import outbox, provision
+from infra.local.activity import Activity
 from infra.local.delivery import EventDelivery
-from infra.local.http_api import LocalHttpApi, json_response, routes_from_template, static_files
+from infra.local.http_api import (
+    Cors,
+    LocalHttpApi,
+    cors_from_template,
+    json_response,
+    routes_from_template,
+    static_files,
+)
 from infra.local.inbound_mail import InboundMail
 from infra.local.lambda_runtime import FunctionProcess
 from infra.local.services import DynamoDBLocal, MotoServer, free_port
 from infra.local.template import Resolver, load
 
 REGION = "eu-central-1"
+# Where a web frontend runs during development (Vite's default port); the template's CorsAllowOrigins
+# gets these and the local API's own origins (Swagger UI on localhost or 127.0.0.1) unless overridden.
+DEV_FRONTEND_ORIGINS = ("http://localhost:5173", "http://127.0.0.1:5173")
 SWAGGER_HTML = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Support portal API</title>
 <link rel="stylesheet" href="/docs/swagger-ui.css"></head><body><div id="ui"></div>
 <script src="/docs/swagger-ui-bundle.js"></script>
@@ -30,8 +42,11 @@ class LocalStack:
     dynamodb_port: int = 0
     moto_port: int = 0
     parameters: dict[str, str] = field(default_factory=dict)
+    function_log: Path | None = None  # the functions' own log lines; None: this process's output
+    activity: Activity = field(default_factory=Activity)  # one line per request and delivered event
     resolver: Resolver = field(init=False)
     functions: dict[str, FunctionProcess] = field(default_factory=dict)
+    cors: Cors | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.api_port = self.api_port or free_port()
@@ -60,13 +75,18 @@ class LocalStack:
     def start(self) -> None:
         self.dynamodb.start()
         self.moto.start()
+        own_origins = (f"http://localhost:{self.api_port}", f"http://127.0.0.1:{self.api_port}")
         params = {
             "Stage": "local",
             "PortalUrl": f"{self.api_url}/portal",
-            "CorsAllowOrigins": "http://127.0.0.1",
+            "CorsAllowOrigins": ",".join((*DEV_FRONTEND_ORIGINS, *own_origins)),
             **self.parameters,
         }
         self.resolver = Resolver(load(), parameters=params, region=REGION)
+        self.cors = cors_from_template(self.resolver)
+        if self.function_log is not None:
+            self.function_log.parent.mkdir(parents=True, exist_ok=True)
+            self.function_log.write_text("")
         provision.everything(self.resolver, self.dynamodb.endpoint, self.moto.endpoint)
         functions = self.resolver.resources("AWS::Serverless::Function")
         globals_ = self.resolver.template.get("Globals", {}).get("Function", {})
@@ -74,7 +94,11 @@ class LocalStack:
             props = function["Properties"]
             environment = {**provision.function_environment(self.resolver, logical), **self.environment()}
             self.functions[logical] = FunctionProcess(
-                logical, props["Handler"], environment, props.get("CodeUri", globals_.get("CodeUri", "."))
+                logical,
+                props["Handler"],
+                environment,
+                props.get("CodeUri", globals_.get("CodeUri", ".")),
+                log_path=None if self.function_log is None else str(self.function_log),
             )
         for process in self.functions.values():
             process.start()
@@ -85,15 +109,20 @@ class LocalStack:
             "/_local/outbox": self._outbox,
             "/_local/config": lambda m, p, b: json_response(self.config()),
             "/_local/inbound-email": InboundMail(
-                self.resolver, provision.client("s3", self.moto.endpoint, REGION), self.functions
+                self.resolver,
+                provision.client("s3", self.moto.endpoint, REGION),
+                self.functions,
+                self.activity,
             ),
         }
         if swagger is not None:
             extras["/docs/"] = static_files(swagger, "/docs/")
         routes = routes_from_template(self.resolver, self.moto.endpoint)
-        self._api = LocalHttpApi(routes, self.functions, self.api_port, extras)
+        self._api = LocalHttpApi(routes, self.functions, self.api_port, extras, self.cors, self.activity)
         self._spawn(self._api.serve_forever, "http-api")
-        self._delivery = EventDelivery(self.resolver, self.functions, self.moto.endpoint, REGION)
+        self._delivery = EventDelivery(
+            self.resolver, self.functions, self.moto.endpoint, REGION, self.activity
+        )
         self._delivery.start()
 
     def _spawn(self, target: Any, name: str) -> None:
@@ -114,6 +143,8 @@ class LocalStack:
             "moto_endpoint": self.moto.endpoint,
             "region": REGION,
             "resources": dict(self.resolver.physical_ids),
+            "cors_allow_origins": list(self.cors.allow_origins) if self.cors else [],
+            "function_log": str(self.function_log) if self.function_log else None,
         }
 
     def stop(self) -> None:
