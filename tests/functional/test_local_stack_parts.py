@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from infra.local import outbox
+from infra.local.activity import Activity
 from infra.local.delivery import EventDelivery, rate_seconds
 from infra.local.lambda_runtime import FunctionProcess
 from infra.local.template import Resolver
@@ -61,7 +65,10 @@ def test_sqs_delivery_keeps_only_the_reported_failures(
     }
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     resolver = Resolver(template, region=REGION, attributes={"Queue": {"Arn": arn}})
-    delivery = EventDelivery(resolver, {"BatchFunction": batch_function}, local_aws.moto_endpoint, REGION)
+    printed = io.StringIO()
+    delivery = EventDelivery(
+        resolver, {"BatchFunction": batch_function}, local_aws.moto_endpoint, REGION, Activity(printed)
+    )
     delivery.plan()
     for body in ("ok-1", "fail", "ok-2"):
         sqs.send_message(QueueUrl=url, MessageBody=body)
@@ -73,6 +80,9 @@ def test_sqs_delivery_keeps_only_the_reported_failures(
     )["Attributes"]
     assert counts == {"ApproximateNumberOfMessages": "0", "ApproximateNumberOfMessagesNotVisible": "1"}
     assert delivery.schedules == [("BatchFunction", 300)]
+    (line,) = printed.getvalue().splitlines()  # one line per delivered batch, the failure marked
+    assert line.startswith("!!") and "sqs test-delivery (3)" in line and "BatchFunction" in line
+    assert "1/3 failed" in line
     sqs.delete_queue(QueueUrl=url)
 
 
@@ -172,3 +182,27 @@ def test_the_local_http_api_passes_invalid_utf8_as_api_gateway_does_and_answers_
         assert big_header.status_code == 431 and big_header.json()["error"]["code"] == "headers_too_large"
     finally:
         api.shutdown()
+
+
+def test_a_function_s_output_goes_to_its_log_file_and_an_unhandled_error_is_logged_there(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "functions.jsonl"
+    process = FunctionProcess("ChattyFunction", "tests.support.chatty_handler.handler", {}, ".", str(log))
+    process.start()
+    printed = io.StringIO()
+    try:
+        assert Activity(printed).deliver(process, {}, "test event", "corr-1") == (True, {"ok": True})
+        ok, error = Activity(printed).deliver(process, {"fail": True}, "test event", "corr-2")
+    finally:
+        process.stop()
+    assert not ok and error["errorType"] == "ValueError"
+    lines = log.read_text().splitlines()
+    assert lines.count('{"level": "INFO", "message": "handled", "function_name": "ChattyFunction"}') == 2
+    assert lines.count("a warning on stderr") == 2
+    (report,) = [json.loads(line) for line in lines if '"errorType"' in line]
+    assert report["errorType"] == "ValueError" and report["function_name"] == "ChattyFunction"
+    assert any("told to fail" in frame for frame in report["stackTrace"])
+    ok_line, failed_line = printed.getvalue().splitlines()
+    assert ok_line.startswith("  ") and "ChattyFunction" in ok_line and "corr-1" in ok_line
+    assert failed_line.startswith("!!") and "ValueError: told to fail" in failed_line
