@@ -40,7 +40,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Debian's Chromium for the real-browser test (driven by the PyPI playwright package, which never
+# downloads a browser here); without root or apt-get it stays missing and that test is skipped.
 install: $(VENV)/.installed $(SAM_VENV)/.installed node_modules/.installed
+	@command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y --no-install-recommends chromium) || echo "chromium not installed"
 
 run: $(VENV)/.installed node_modules/.installed
 	$(PY) -m infra.local
