@@ -383,6 +383,9 @@ class LocalHttpApi:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in separate writes: with Nagle's algorithm on, a keep-alive
+            # client's delayed ACK held every answer's body back 40 ms.
+            disable_nagle_algorithm = True
             # what this request's activity line says
             _started = 0.0
             _what = ""
