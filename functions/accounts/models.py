@@ -9,10 +9,11 @@ from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
 from shared.i18n import Language
-from shared.validation import Email, InputModel, OutputModel
+from shared.validation import ACCEPTED, Email, InputModel, OutputModel, text_pattern
 
 Role = Literal["admin", "member"]
 MIN_PASSWORD_LENGTH = 10
+PASSWORD_PATTERN = "^(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])" + text_pattern(multiline=False, nonblank=True)[1:]
 
 
 def _strong_password(value: str) -> str:
@@ -24,7 +25,13 @@ def _strong_password(value: str) -> str:
 
 Password = Annotated[
     str,
-    Field(min_length=MIN_PASSWORD_LENGTH, max_length=256, examples=["Sommer-Praxis-2026"]),
+    Field(
+        min_length=MIN_PASSWORD_LENGTH,
+        max_length=256,
+        examples=["Sommer-Praxis-2026"],
+        description="At least 10 characters with a lower-case and an upper-case letter and a digit",
+        json_schema_extra={"pattern": PASSWORD_PATTERN},
+    ),
     AfterValidator(_strong_password),
 ]
 FullName = Annotated[str, Field(min_length=2, max_length=120, examples=["Dr. Anna Schmidt"])]
@@ -39,7 +46,7 @@ def _consented(value: bool) -> bool:
 
 class PrivacyConsent(InputModel):
     accepted: Annotated[bool, AfterValidator(_consented)] = Field(
-        description="Must be true: the privacy policy was accepted"
+        description="Must be true: the privacy policy was accepted", json_schema_extra=ACCEPTED
     )
     version: str = Field(min_length=1, max_length=40, examples=["2026-05"])
 

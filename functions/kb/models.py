@@ -75,7 +75,7 @@ class SearchResult(OutputModel):
 
 
 class SuggestionRequest(InputModel):
-    subject: str = Field(default="", max_length=200)
+    subject: str = Field(min_length=1, max_length=200)
     description: Annotated[str, Multiline()] = Field(default="", max_length=20000)
     language: Language | None = None
 

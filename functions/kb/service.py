@@ -146,8 +146,6 @@ class KbService:
         text = (
             f"{request.subject} {request.subject} {request.description}".strip()
         )  # the subject weighs double
-        if not text:
-            raise Invalid("request.invalid", fields=[FieldError("subject", "field.missing")])
         index = self._index()
         hits = index.search(text, language=request.language, limit=5, match_all=False) if index else []
         return models.SearchResult(query=request.subject, items=[to_hit(h) for h in hits])

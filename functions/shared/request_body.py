@@ -6,7 +6,7 @@ digits (Python's int-parsing limit), invalid UTF-8 behind `isBase64Encoded`, `te
 each becomes a client error: 415 for a body that is not JSON, 422 naming `body` for one that cannot be
 read as JSON this API takes (the same envelope as every validation error).
 
-Numbers are limited to what DynamoDB stores (38 significant digits, finite), and nesting to
+Numbers are read as JSON Schema counts them (`2.0` is the integer 2) and limited to what DynamoDB stores (38 significant digits, finite), and nesting to
 `MAX_DEPTH` levels (no request model needs more; DynamoDB refuses maps nested deeper than 32).
 """
 
@@ -44,11 +44,15 @@ def _int(text: str) -> int:
     return int(text)
 
 
-def _float(text: str) -> float:
+def _float(text: str) -> float | int:
+    """A number with a fraction part or exponent; one without a fractional value (`2.0`, `1e3`) is an
+    integer, as JSON Schema counts it, so an integer field takes it like `2`."""
     digits = text.lstrip("-").split("e")[0].split("E")[0].replace(".", "").lstrip("0")
     value = float(text)
     if len(digits) > MAX_NUMBER_DIGITS or value in (float("inf"), float("-inf")):
         raise _NotStorable(text[:20])
+    if value.is_integer() and abs(value) < 2**53:
+        return int(value)
     return value
 
 

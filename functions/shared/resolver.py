@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
@@ -72,6 +73,14 @@ def language(app: APIGatewayHttpResolver | APIGatewayHttpRouter) -> i18n.Languag
 
 
 M = TypeVar("M")
+# A list's `next_cursor`, passed back as `cursor` for the next page (base64url; see shared.cursors).
+Cursor = Annotated[
+    str | None,
+    Query(
+        pattern="^[A-Za-z0-9_-]{24,2048}$",
+        description="The `next_cursor` of the page before; absent for the first page",
+    ),
+]
 
 
 def created(body: M) -> Response[M]:

@@ -18,16 +18,18 @@ import re
 from typing import Annotated, Any, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # control characters but tab, LF, CR
+_REFUSED = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # control characters but tab, LF, CR
     "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e"  # soft hyphen, CGJ, ALM, fillers, MVS
     "\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u206f"  # ZWSP, marks, separators, bidi
     "\u3164\ufeff\uffa0\ufff9-\ufffb\ufdd0-\ufdef\ufffe\uffff"  # fillers, BOM, noncharacters
     "\ud800-\udfff"  # lone surrogates
-    "\U000e0000-\U000e007f\U0001fffe\U0001ffff\U0010fffe\U0010ffff]"  # tags, noncharacters
+    "\U000e0000-\U000e007f\U0001fffe\U0001ffff\U0010fffe\U0010ffff"  # tags, noncharacters
 )
+_CONTROL = re.compile(f"[{_REFUSED}]")
 _LINE = re.compile("[\t\n\r]")
 
 
@@ -69,8 +71,50 @@ def _marked_multiline(annotation: Any) -> bool:
     return any(_marked_multiline(a) for a in get_args(annotation))
 
 
+def text_pattern(*, multiline: bool, nonblank: bool) -> str:
+    """The same rule as a JSON-Schema pattern, for the API document: no refused character, line breaks
+    only where allowed, and (`nonblank`, for a required text: surrounding blanks are stripped) at least
+    one character that is not blank. Lone surrogates are left out: no JSON text in UTF-8 carries one."""
+    refused = _REFUSED.replace("\ud800-\udfff", "")
+    outer = f"[^{refused}]" if multiline else f"[^{refused}\t\n\r]"
+    if not nonblank:
+        return f"^{outer}*$"
+    return f"^{outer}*[^{refused}\\s]{outer}*$"
+
+
+def _add_text_patterns(schema: dict[str, Any], multiline: bool) -> None:
+    """Every plain string inside a property's schema (also in lists, maps and `| None`) gets the text
+    pattern; nested models ($ref) describe their own."""
+    if schema.get("type") == "string" and not {"format", "enum", "const", "pattern"} & set(schema):
+        nonblank = int(schema.get("minLength", 0)) >= 1
+        schema["pattern"] = text_pattern(multiline=multiline, nonblank=nonblank)
+    for key in ("anyOf", "oneOf", "allOf", "prefixItems"):
+        for option in schema.get(key, []):
+            _add_text_patterns(option, multiline)
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            _add_text_patterns(schema[key], multiline)
+    if isinstance(schema.get("propertyNames"), dict):
+        _add_text_patterns(schema["propertyNames"], False)
+
+
+def _document_text_rule(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    for name, field in model.model_fields.items():
+        prop = schema.get("properties", {}).get(field.alias or name)
+        if prop is not None:
+            multiline = any(isinstance(m, Multiline) for m in field.metadata) or _marked_multiline(
+                field.annotation
+            )
+            _add_text_patterns(prop, multiline)
+
+
+ACCEPTED: JsonDict = {"const": True}  # JSON Schema of a box that must be ticked (a consent)
+
+
 class CleanText(BaseModel):
     """A model whose strings are text a person typed (see the module's docstring)."""
+
+    model_config = ConfigDict(json_schema_extra=_document_text_rule)  # type: ignore[typeddict-item]
 
     @field_validator("*", mode="after")
     @classmethod
@@ -107,6 +151,11 @@ def normalise_email(value: str) -> str:
 
 Email = Annotated[
     str,
-    Field(min_length=3, max_length=254, examples=["anna.schmidt@praxis-schmidt.de"]),
+    Field(
+        min_length=3,
+        max_length=254,
+        examples=["anna.schmidt@praxis-schmidt.de"],
+        json_schema_extra={"format": "email"},
+    ),
     AfterValidator(normalise_email),
 ]

@@ -7,9 +7,11 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
-from shared.validation import Email, InputModel, Multiline, OutputModel
+from shared.validation import ACCEPTED, Email, InputModel, Multiline, OutputModel
 from tickets.request_types import FieldDefinition, LocalText, RequestType
 from tickets.rules import Status
+
+MAX_ATTACHMENT_BYTES = 4 * 1024 * 1024  # what the upload policy and the scan allow (settings may lower it)
 
 Subject = Annotated[
     str, Field(min_length=3, max_length=200, examples=["Terminbenachrichtigung kommt nicht an"])
@@ -40,7 +42,9 @@ class AnonymousSubmission(InputModel):
     fields: Annotated[dict[str, Any], Multiline()] = Field(
         default_factory=dict, description="The request type's own fields"
     )
-    privacy_consent: Annotated[bool, AfterValidator(_consented)]
+    privacy_consent: Annotated[bool, AfterValidator(_consented)] = Field(
+        description="Must be true: the privacy policy was accepted", json_schema_extra=ACCEPTED
+    )
     language: Literal["de", "en"] = "de"
 
 
@@ -92,7 +96,7 @@ class StatusChange(InputModel):
 class UploadRequest(InputModel):
     filename: str = Field(min_length=1, max_length=200, examples=["befund.pdf"])
     content_type: Literal["image/jpeg", "image/png", "application/pdf"]
-    size: int = Field(ge=1, description="Bytes; at most 4 MB")
+    size: int = Field(ge=1, le=MAX_ATTACHMENT_BYTES, description="Bytes; at most 4 MB")
 
 
 class UploadSlot(OutputModel):

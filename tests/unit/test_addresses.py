@@ -52,6 +52,10 @@ def test_look_alikes_are_never_the_participant(look_alike: str) -> None:
     assert replies.is_participants(KEY, token, PARTICIPANT.upper())
 
 
+def test_addresses_under_test_the_domain_kept_for_testing_are_addresses() -> None:
+    assert normalise("Ut%$==bnhd@Praxis.TEST") == "ut%$==bnhd@praxis.test"
+
+
 @pytest.mark.parametrize(
     "address",
     [
@@ -61,6 +65,9 @@ def test_look_alikes_are_never_the_participant(look_alike: str) -> None:
         "no-at-sign",
         "a@b",
         "x@-bad-.example",
+        "x@praxis.invalid",
+        "x@localhost",
+        "x@praxis.onion",
     ],
 )
 def test_what_cannot_be_normalised_is_refused(address: str) -> None:

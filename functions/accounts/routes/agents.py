@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from accounts import models
 from accounts.dependencies import service
-from shared.resolver import current_caller
+from shared.resolver import Cursor, current_caller
 from shared.validation import Email
 
 router = APIGatewayHttpRouter()
@@ -33,7 +33,7 @@ def user(user_id: str) -> models.Profile:
 )
 def organisations(
     name_prefix: Annotated[str, Query(max_length=120)] = "",
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> models.OrganisationPage:
     return service().list_organisations(current_caller(router), name_prefix, cursor, limit)

@@ -69,12 +69,22 @@ def activate(body: Annotated[models.ActivationRequest, Body()]) -> models.Tokens
     return _tokens(service().activate(body))
 
 
-@router.post("/accounts/sessions", summary="Sign in (public)", tags=["Sessions"], responses=ERRORS)
+@router.post(
+    "/accounts/sessions",
+    summary="Sign in (public)",
+    tags=["Sessions"],
+    responses={401: {"description": "E-mail address or password wrong (the same answer for both)"}, **ERRORS},
+)
 def sign_in(body: Annotated[models.SignInRequest, Body()]) -> models.Tokens:
     return _tokens(service().sign_in(body, _source_ip()))
 
 
-@router.post("/accounts/sessions/refresh", summary="New access and id tokens (public)", tags=["Sessions"])
+@router.post(
+    "/accounts/sessions/refresh",
+    summary="New access and id tokens (public)",
+    tags=["Sessions"],
+    responses={401: {"description": "Refresh token unknown, expired or its session ended (`session_ended`)"}},
+)
 def refresh(body: Annotated[models.RefreshRequest, Body()]) -> models.Tokens:
     return _tokens(service().refresh(body))
 

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from inbox import models
 from inbox.dependencies import service
-from shared.resolver import accepted, current_caller
+from shared.resolver import Cursor, accepted, current_caller
 
 router = APIGatewayHttpRouter()
 TAGS = ["Inbox"]
@@ -24,7 +24,7 @@ ERRORS: dict[int, OpenAPIResponse] = {
 @router.get("/inbox", summary="My messages, newest first", tags=TAGS, responses=ERRORS)
 def inbox(
     kind: Annotated[models.Kind | None, Query()] = None,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    cursor: Cursor = None,
 ) -> models.InboxPage:
     return service().inbox(current_caller(router), kind, cursor)
 
@@ -48,7 +48,7 @@ def feed(
 @router.get("/inbox/search", summary="Search by keyword, case number or subject", tags=TAGS, responses=ERRORS)
 def search(
     q: Annotated[str, Query(min_length=2, max_length=100)],
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    cursor: Cursor = None,
 ) -> models.InboxPage:
     return service().search(current_caller(router), q, cursor)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from notifications import models
 from notifications.dependencies import service
-from shared.resolver import created, current_caller, language, no_content
+from shared.resolver import Cursor, created, current_caller, language, no_content
 
 router = APIGatewayHttpRouter()
 TAGS = ["Calendars"]
@@ -88,7 +88,5 @@ def set_notifications(
     tags=TAGS,
     responses=ERRORS,
 )
-def deliveries(
-    calendar_id: str, cursor: Annotated[str | None, Query(max_length=2048)] = None
-) -> models.DeliveryPage:
+def deliveries(calendar_id: str, cursor: Cursor = None) -> models.DeliveryPage:
     return service().deliveries(current_caller(router), calendar_id, cursor)

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from shared.resolver import created, current_caller
+from shared.resolver import Cursor, created, current_caller
 from tickets import models
 from tickets.dependencies import service
 from tickets.rules import StatusFilter
@@ -34,7 +34,7 @@ def agent_tickets(
     status: Annotated[StatusFilter, Query()] = "open",
     assignee: Annotated[str | None, Query(max_length=64)] = None,
     request_type: Annotated[str | None, Query(max_length=40)] = None,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    cursor: Cursor = None,
 ) -> models.TicketPage:
     return service().agent_tickets(current_caller(router), status, assignee, request_type, cursor)
 

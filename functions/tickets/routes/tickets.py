@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from shared.resolver import accepted, base_url, created, current_caller, language
+from shared.resolver import Cursor, accepted, base_url, created, current_caller, language
 from tickets import downloads, models
 from tickets.attachments import ALLOWED_TYPES
 from tickets.dependencies import service
@@ -68,7 +68,7 @@ def list_tickets(
     status: Annotated[StatusFilter, Query()] = "open",
     request_type: Annotated[str | None, Query(max_length=40)] = None,
     creator: Annotated[str | None, Query(max_length=64)] = None,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    cursor: Cursor = None,
 ) -> models.TicketPage:
     return service().list_tickets(current_caller(router), scope, status, request_type, creator, cursor)
 
