@@ -13,7 +13,7 @@ def to_profile(user: UserRecord) -> models.Profile:
             id=user.organisation_id, name=user.organisation_name or "", role=user.role
         )
     return models.Profile(
-        id=user.user_id,
+        user_id=user.user_id,
         email=user.email,
         full_name=user.full_name,
         language=user.language,

@@ -109,7 +109,7 @@ class OrganisationSummary(OutputModel):
 
 
 class Profile(OutputModel):
-    id: str
+    user_id: str
     email: str
     full_name: str
     language: Language
@@ -138,6 +138,11 @@ class Member(OutputModel):
     email: str
     role: Role
     joined_at: str
+
+
+class MemberPage(OutputModel):
+    items: list[Member]
+    next_cursor: str | None = Field(default=None, description="Always null: one page holds the whole list")
 
 
 class Invitation(OutputModel):

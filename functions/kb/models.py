@@ -45,6 +45,11 @@ class ArticleSummary(OutputModel):
     updated_at: str
 
 
+class ArticleSummaryPage(OutputModel):
+    items: list[ArticleSummary]
+    next_cursor: str | None = Field(default=None, description="Always null: one page holds the whole list")
+
+
 class Article(ArticleSummary):
     body_html: str = Field(description="Rendered from Markdown; raw HTML in the source is escaped")
     body_markdown: str | None = Field(default=None, description="Only for agents")
@@ -58,6 +63,11 @@ class Folder(OutputModel):
     name: str
     description: str
     articles: list[ArticleSummary]
+
+
+class FolderPage(OutputModel):
+    items: list[Folder]
+    next_cursor: str | None = Field(default=None, description="Always null: one page holds the whole list")
 
 
 class SearchHit(OutputModel):

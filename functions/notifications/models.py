@@ -51,6 +51,13 @@ class Calendar(OutputModel):
     warnings: list[Warning] = Field(default_factory=list)
 
 
+class CalendarPage(OutputModel):
+    """Every calendar of the organisation (the licence bounds how many there are)."""
+
+    items: list[Calendar]
+    next_cursor: str | None = Field(default=None, description="Always null: one page holds the whole list")
+
+
 class Delivery(OutputModel):
     event_id: str
     kind: str

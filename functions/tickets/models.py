@@ -190,6 +190,11 @@ class RequestTypeOut(OutputModel):
     active: bool
 
 
+class RequestTypePage(OutputModel):
+    items: list[RequestTypeOut]
+    next_cursor: str | None = Field(default=None, description="Always null: one page holds the whole list")
+
+
 class RequestTypeIn(RequestType):
     """What an agent sends to create or change a type."""
 

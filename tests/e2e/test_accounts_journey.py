@@ -77,7 +77,7 @@ def test_register_activate_organise_invite_accept_list(stack: RunningStack) -> N
 
     members = client.call("GET", f"/organisations/{org_id}/members", access)
     assert members.status_code == 200
-    assert sorted(m["email"] for m in members.json()) == sorted([first, second])
+    assert sorted(m["email"] for m in members.json()["items"]) == sorted([first, second])
 
 
 def test_the_authorizer_refuses_missing_forged_and_foreign_tokens(stack: RunningStack) -> None:

@@ -31,7 +31,9 @@ def test_search_stemming_typos_publishing_suggestions_and_votes(stack: RunningSt
 
     agent = client.sign_in(AGENT)["access_token"]
     article = next(
-        a for a in client.call("GET", "/agent/kb/articles", agent).json() if a["title"] == "Zahlungsarten"
+        a
+        for a in client.call("GET", "/agent/kb/articles", agent).json()["items"]
+        if a["title"] == "Zahlungsarten"
     )
     client.call("PATCH", f"/agent/kb/articles/{article['id']}", agent, json={"status": "draft"})
     assert eventually(lambda: "Zahlungsarten" not in titles(client, "Lastschrift Zahlung"))

@@ -127,7 +127,7 @@ class AccountsDriver:
             PASSWORD,
             activated.body["access_token"],
             activated.body["refresh_token"],
-            me.body["id"],
+            me.body["user_id"],
         )
 
     def account(self, prefix: str = "user", full_name: str = "Dr. Erika Muster") -> Account:

@@ -149,7 +149,7 @@ def test_calendars_are_limited_by_the_licence_with_a_message_naming_it(
         c["name"]
         for c in accounts.call(
             "GET", f"/organisations/{org_id}/calendars", token=practice["member"].access_token
-        ).body
+        ).body["items"]
     ]
     assert names == ["Dr. Anna Schmidt", "Dr. Drei"]
 

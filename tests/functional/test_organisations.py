@@ -22,7 +22,7 @@ def test_creator_becomes_admin_and_both_members_are_listed(
     org_id, admin, member = practice
     members = accounts.call("GET", f"/organisations/{org_id}/members", token=member.access_token)
     assert members.status == 200
-    assert [(m["full_name"], m["role"]) for m in members.body] == [
+    assert [(m["full_name"], m["role"]) for m in members.body["items"]] == [
         ("Dr. Anna Schmidt", "admin"),
         ("Jonas Weber", "member"),
     ]
@@ -276,7 +276,7 @@ def test_agents_look_up_users_and_organisations_and_set_licences(
         "GET", "/agent/users", token=agent.access_token, query={"email": member.email.upper()}
     )
     assert found.status == 200
-    assert found.body["id"] == member.user_id
+    assert found.body["user_id"] == member.user_id
     org = accounts.call("GET", f"/agent/organisations/{org_id}", token=agent.access_token)
     assert org.status == 200
     assert org.body["invitations"] == []

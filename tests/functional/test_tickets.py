@@ -10,7 +10,7 @@ from tests.functional.conftest import AccountsDriver, anonymous_body, submit, ti
 def test_request_types_are_public_with_their_fields(accounts: AccountsDriver) -> None:
     types = accounts.call("GET", "/request-types")
     assert types.status == 200
-    names = {t["key"]: t["name"]["de"] for t in types.body}
+    names = {t["key"]: t["name"]["de"] for t in types.body["items"]}
     assert names == {
         "bug_report": "Fehler melden",
         "application_help": "Unterstützung zur Anwendung",
@@ -332,14 +332,14 @@ def test_agents_add_and_change_request_types_without_a_deployment(
     again = accounts.call("POST", "/agent/request-types", token=agent, json_body=new_type)
     assert again.status == 409
     listed = accounts.call("GET", "/request-types")
-    assert "data_protection" in [t["key"] for t in listed.body]
+    assert "data_protection" in [t["key"] for t in listed.body["items"]]
     ticket = submit(accounts, people["admin"], request_type="data_protection", fields={"article": "Art. 15"})
     assert ticket["fields"] == {"article": "Art. 15"}
     retired = accounts.call(
         "PUT", "/agent/request-types/data_protection", token=agent, json_body={**new_type, "active": False}
     )
     assert retired.status == 200
-    assert "data_protection" not in [t["key"] for t in accounts.call("GET", "/request-types").body]
+    assert "data_protection" not in [t["key"] for t in accounts.call("GET", "/request-types").body["items"]]
     by_customer = accounts.call(
         "POST", "/agent/request-types", token=people["admin"].access_token, json_body=new_type
     )

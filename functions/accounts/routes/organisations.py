@@ -50,8 +50,8 @@ def rename(org_id: str, body: Annotated[models.OrganisationUpdate, Body()]) -> m
 
 
 @router.get("/organisations/<org_id>/members", summary="The members", tags=TAGS, responses=ERRORS)
-def members(org_id: str) -> list[models.Member]:
-    return service().organisation(current_caller(router), org_id).members
+def members(org_id: str) -> models.MemberPage:
+    return models.MemberPage(items=service().organisation(current_caller(router), org_id).members)
 
 
 @router.patch(

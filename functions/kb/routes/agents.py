@@ -54,8 +54,8 @@ def delete_folder(folder_id: str) -> Response[None]:
 
 
 @router.get("/agent/kb/articles", summary="Every article, drafts included", tags=TAGS, responses=ERRORS)
-def all_articles() -> list[models.ArticleSummary]:
-    return service().all_articles(current_caller(router))
+def all_articles() -> models.ArticleSummaryPage:
+    return models.ArticleSummaryPage(items=service().all_articles(current_caller(router)))
 
 
 @router.post(

@@ -21,8 +21,8 @@ ERRORS: dict[int, OpenAPIResponse] = {
 
 
 @router.get("/kb/folders", summary="Every folder with its published articles (public)", tags=TAGS)
-def overview() -> list[models.Folder]:
-    return service().overview()
+def overview() -> models.FolderPage:
+    return models.FolderPage(items=service().overview())
 
 
 @router.get(

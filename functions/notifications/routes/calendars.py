@@ -40,8 +40,8 @@ def create(org_id: str, body: Annotated[models.CalendarCreate, Body()]) -> Respo
 @router.get(
     "/organisations/<org_id>/calendars", summary="The organisation's calendars", tags=TAGS, responses=ERRORS
 )
-def list_calendars(org_id: str) -> list[models.Calendar]:
-    return service().list(current_caller(router), org_id, language(router))
+def list_calendars(org_id: str) -> models.CalendarPage:
+    return models.CalendarPage(items=service().list(current_caller(router), org_id, language(router)))
 
 
 @router.get(

@@ -26,8 +26,8 @@ ERRORS: dict[int, OpenAPIResponse] = {
 
 
 @router.get("/request-types", summary="The request types with their fields (public)", tags=["Request types"])
-def request_types() -> list[models.RequestTypeOut]:
-    return [models.request_type_out(t) for t in service().request_types()]
+def request_types() -> models.RequestTypePage:
+    return models.RequestTypePage(items=[models.request_type_out(t) for t in service().request_types()])
 
 
 @router.post(
