@@ -330,7 +330,7 @@ def seed(api: Api, resolver: Resolver, handlers: dict[str, Any]) -> dict[str, st
         "POST", f"/organisations/{org_id}/calendars", "admin", {"name": "Dr. Anna Schmidt"}
     )["id"]
     api.call(
-        "PUT",
+        "PATCH",
         f"/calendars/{calendar_id}/notification-settings",
         "admin",
         {"email": "dr.schmidt@praxis-bench.example", "mobile": "0171 3456789"},

@@ -143,7 +143,7 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("get", "/calendars/{calendar_id}"): Row("signed_in"),
     ("patch", "/calendars/{calendar_id}"): Row("signed_in", {"name": "Dr. Umbenannt"}),
     ("delete", "/calendars/{calendar_id}"): Row("signed_in"),
-    ("put", "/calendars/{calendar_id}/notification-settings"): Row("signed_in", NOTIFICATION_SETTINGS),
+    ("patch", "/calendars/{calendar_id}/notification-settings"): Row("signed_in", NOTIFICATION_SETTINGS),
     ("get", "/calendars/{calendar_id}/deliveries"): Row("signed_in"),
     # knowledge base
     ("get", "/kb/folders"): Row("public"),

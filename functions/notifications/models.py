@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from shared.validation import Email, InputModel, OutputModel
+from shared.validation import Email, InputModel, OutputModel, unchanged_when_absent
 
 TimeZone = Literal[
     "Europe/Berlin", "Europe/Vienna", "Europe/Zurich", "Europe/Luxembourg", "Europe/Brussels", "UTC"
@@ -22,13 +22,16 @@ class CalendarRename(InputModel):
 
 
 class NotificationSettings(InputModel):
-    """Entering an address or number turns that channel on; leaving it empty (null) turns it off."""
+    """A change (PATCH): a field left out stays as it is. An address or number turns that channel on,
+    null turns it off."""
 
-    email: Email | None = None
-    mobile: str | None = Field(default=None, min_length=3, max_length=30, examples=["0171 2345678"])
-    include_patient_name: bool = False
-    time_zone: TimeZone = "Europe/Berlin"
-    language: Literal["de", "en"] = "de"
+    email: Email | None = unchanged_when_absent()
+    mobile: Annotated[str, Field(min_length=3, max_length=30, examples=["0171 2345678"])] | None = (
+        unchanged_when_absent()
+    )
+    include_patient_name: bool = unchanged_when_absent()
+    time_zone: TimeZone = unchanged_when_absent()
+    language: Literal["de", "en"] = unchanged_when_absent()
 
 
 class Warning(OutputModel):

@@ -80,21 +80,14 @@ class CalendarsService:
         self, caller: Caller, calendar_id: str, request: models.NotificationSettings, language: Language
     ) -> models.Calendar:
         calendar = self._calendar(caller, calendar_id, admin=True)
-        mobile = None
-        if request.mobile is not None:
+        changes = {name: getattr(request, name) for name in request.model_fields_set}
+        if changes.get("mobile") is not None:
             try:
-                mobile = mobile_e164(request.mobile)
+                changes["mobile"] = mobile_e164(changes["mobile"])
             except PhoneError as error:
                 raise Invalid("request.invalid", fields=[FieldError("mobile", error.message_key)]) from None
-        warnings = ["email"] if request.email and spam_prone(request.email) else []
-        updated = dataclasses.replace(
-            calendar,
-            email=request.email,
-            mobile=mobile,
-            include_patient_name=request.include_patient_name,
-            time_zone=request.time_zone,
-            language=request.language,
-        )
+        warnings = ["email"] if changes.get("email") and spam_prone(changes["email"]) else []
+        updated = dataclasses.replace(calendar, **changes)
         self.store.save_calendar(updated)
         return to_calendar(updated, warnings, language)
 

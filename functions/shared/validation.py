@@ -108,6 +108,17 @@ def _document_text_rule(schema: dict[str, Any], model: type[BaseModel]) -> None:
             _add_text_patterns(prop, multiline)
 
 
+def _absent_means_unchanged(schema: JsonDict) -> None:
+    schema.pop("default", None)
+
+
+def unchanged_when_absent() -> Any:
+    """A field of a PATCH body: left out, the stored value stays; the schema shows no default (the
+    service reads only `model_fields_set`). A field that may be removed is typed `… | None` and
+    removed by an explicit null."""
+    return Field(default=None, json_schema_extra=_absent_means_unchanged)
+
+
 ACCEPTED: JsonDict = {"const": True}  # JSON Schema of a box that must be ticked (a consent)
 
 

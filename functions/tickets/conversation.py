@@ -76,22 +76,23 @@ class Conversation(TicketsCore):
         caller.require_agent()
         view, access, _ = self._view(caller, ticket_id)
         ticket = view.ticket
+        assignee_id = caller.user_id if request.assignee_id == "me" else request.assignee_id
         assignee_name = None
-        if request.assignee_id is not None:
-            if not self.agents.is_agent(request.assignee_id):
+        if assignee_id is not None:
+            if assignee_id != caller.user_id and not self.agents.is_agent(assignee_id):
                 raise Invalid(
                     "request.invalid", fields=[FieldError("assignee_id", "ticket.assignee_not_agent")]
                 )
-            assignee_name = self._profile(request.assignee_id).full_name
-        if request.assignee_id == ticket.assignee_id:
+            assignee_name = self._profile(assignee_id).full_name
+        if assignee_id == ticket.assignee_id:
             return shown(view, ticket, access)
         author = Author(caller.user_id, self._profile(caller.user_id).full_name, True)
         entry = self._entry(
-            "assignment", self._now(), author, assignee_id=request.assignee_id, assignee_name=assignee_name
+            "assignment", self._now(), author, assignee_id=assignee_id, assignee_name=assignee_name
         )
         updated = self._touch(
             ticket,
-            assignee_id=request.assignee_id,
+            assignee_id=assignee_id,
             assignee_name=assignee_name,
             interaction_count=ticket.interaction_count + 1,
         )
@@ -100,7 +101,7 @@ class Conversation(TicketsCore):
             self._event(
                 "TicketAssigned",
                 updated,
-                assignee={"user_id": request.assignee_id, "full_name": assignee_name},
+                assignee={"user_id": assignee_id, "full_name": assignee_name},
             )
         )
         return shown(view, updated, access, (entry,))

@@ -43,14 +43,6 @@ MESSAGES: Catalogue = {
         "de": "Folgefragen stellen Kundinnen und Kunden.",
         "en": "Follow-up questions are asked by customers.",
     },
-    "ticket.no_organisation": {
-        "de": "Sie gehören zu keiner Organisation.",
-        "en": "You do not belong to an organisation.",
-    },
-    "ticket.assignee_needs_status": {
-        "de": "Mit einer Zuständigkeit bitte offen oder geschlossen wählen.",
-        "en": "With an assignee, please choose open or closed.",
-    },
     "ticket.assignee_not_agent": {
         "de": "Zuständig kann nur ein Mitglied des Support-Teams sein.",
         "en": "Only a member of the support team can be assigned.",

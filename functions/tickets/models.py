@@ -86,7 +86,10 @@ class CcAdd(InputModel):
 
 
 class AssigneeChange(InputModel):
-    assignee_id: str | None = Field(description="An agent's user id, or null to unassign", max_length=64)
+    assignee_id: str | None = Field(
+        description='An agent\'s user id, "me" for the caller (as the list filter takes it), or null to unassign',
+        max_length=64,
+    )
 
 
 class StatusChange(InputModel):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Literal
 
 Status = Literal["open", "in_progress", "waiting", "closed"]
-StatusFilter = Literal["open", "closed", "all"]
+# open: open, in progress and waiting; waiting: waiting for the customer's answer (within open)
+StatusFilter = Literal["open", "waiting", "closed", "all"]
 OPEN_STATUSES: frozenset[str] = frozenset({"open", "in_progress", "waiting"})
 
 

@@ -5,7 +5,7 @@ ticket with these entries") and gets records back.
   TYPES            TYPE#<key>          a request type (its definition as a map)
   COUNTER          CASE_NUMBER         the last case number handed out
   CASE#<SR-n>      CASE                unique case number -> ticket id
-  TICKET#<id>      META                the ticket, with the list indexes' keys (GSI1..GSI7)
+  TICKET#<id>      META                the ticket, with the list indexes' keys (GSI1..GSI8)
   TICKET#<id>      EVENT#<ulid>        a timeline entry (reply, note, status, assignment, follow-up)
   TICKET#<id>      ATTACHMENT#<id>     an attachment of the ticket (clean when attached)
   UPLOAD#<user>    ATTACHMENT#<id>     an upload not yet attached, with its scan state (TTL)
@@ -13,7 +13,7 @@ ticket with these entries") and gets records back.
   RATE#...         WINDOW#<start>      rate-limit windows (shared.ratelimit)
 Indexes (all newest activity first): GSI1 an owner's tickets by status group, GSI2 an owner's tickets,
 GSI3 every ticket by status group, GSI4 an assignee's by status group, GSI5 every ticket, GSI6 a
-requester's by status group, GSI7 a requester's. The owner is the organisation, or the requester alone.
+requester's by status group, GSI7 a requester's, GSI8 an assignee's. The owner is the organisation, or the requester alone.
 A ticket and its timeline are one item collection: the detail is one Query. Every change rewrites the
 ticket with a version check, in one transaction with what it adds.
 """
@@ -83,6 +83,8 @@ def _index_keys(ticket: TicketRecord) -> dict[str, str]:
         "GSI3SK": activity,
         "GSI4PK": f"ASSIGNEE#{ticket.assignee_id or UNASSIGNED}#{status_group}",
         "GSI4SK": activity,
+        "GSI8PK": f"ASSIGNEE#{ticket.assignee_id or UNASSIGNED}",
+        "GSI8SK": activity,
         "GSI5PK": "TICKETS",
         "GSI5SK": activity,
     }
@@ -108,8 +110,16 @@ def _index_keys(ticket: TicketRecord) -> dict[str, str]:
     return keys
 
 
-def _by_status(all_index: str, grouped_index: str, partition: str, status: StatusFilter) -> tuple[str, str]:
-    return (all_index, partition) if status == "all" else (grouped_index, f"{partition}#{status.upper()}")
+def _by_status(
+    all_index: str, grouped_index: str, partition: str, status: StatusFilter
+) -> tuple[str, str, str | None]:
+    """The index and partition of a status filter, and the one status a page keeps (for "waiting":
+    the open group, filtered)."""
+    if status == "all":
+        return all_index, partition, None
+    if status == "waiting":
+        return grouped_index, f"{partition}#OPEN", "waiting"
+    return grouped_index, f"{partition}#{status.upper()}", None
 
 
 class TicketsStore:
@@ -304,8 +314,8 @@ class TicketsStore:
         self, user_id: str, status: StatusFilter, *, limit: int, cursor: str | None, request_type: str | None
     ) -> tuple[list[SummaryRecord], str | None]:
         """ "Created by me": the requester's own index, newest activity first."""
-        index, partition = _by_status("GSI7", "GSI6", f"REQUESTER#{user_id}", status)
-        return self._page(index, partition, limit, cursor, request_type)
+        index, partition, only = _by_status("GSI7", "GSI6", f"REQUESTER#{user_id}", status)
+        return self._page(index, partition, limit, cursor, request_type, only_status=only)
 
     def organisation_tickets(
         self,
@@ -317,8 +327,8 @@ class TicketsStore:
         request_type: str | None,
         creator: str | None,
     ) -> tuple[list[SummaryRecord], str | None]:
-        index, partition = _by_status("GSI2", "GSI1", f"OWNER#{_owner(organisation_id, None)}", status)
-        return self._page(index, partition, limit, cursor, request_type, creator)
+        index, partition, only = _by_status("GSI2", "GSI1", f"OWNER#{_owner(organisation_id, None)}", status)
+        return self._page(index, partition, limit, cursor, request_type, creator, only_status=only)
 
     def agent_tickets(
         self,
@@ -329,12 +339,12 @@ class TicketsStore:
         cursor: str | None,
         request_type: str | None,
     ) -> tuple[list[SummaryRecord], str | None]:
-        """Every ticket, or one assignee's (`UNASSIGNED` for nobody's); an assignee needs a status group."""
+        """Every ticket, or one assignee's (`UNASSIGNED` for nobody's)."""
         if assignee is not None:
-            index, partition = "GSI4", f"ASSIGNEE#{assignee}#{str(status).upper()}"
+            index, partition, only = _by_status("GSI8", "GSI4", f"ASSIGNEE#{assignee}", status)
         else:
-            index, partition = _by_status("GSI5", "GSI3", "TICKETS", status)
-        return self._page(index, partition, limit, cursor, request_type)
+            index, partition, only = _by_status("GSI5", "GSI3", "TICKETS", status)
+        return self._page(index, partition, limit, cursor, request_type, only_status=only)
 
     def _page(
         self,
@@ -344,8 +354,11 @@ class TicketsStore:
         cursor: str | None,
         request_type: str | None,
         requester_id: str | None = None,
+        *,
+        only_status: str | None = None,
     ) -> tuple[list[SummaryRecord], str | None]:
-        """Newest activity first, one Query; type and creator narrow the page by a filter."""
+        """Newest activity first, one Query; type, creator and a single status narrow the page by a
+        filter."""
         request: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": index,
@@ -363,9 +376,12 @@ class TicketsStore:
         if requester_id:
             filters.append("#requester_id = :r")
             request["ExpressionAttributeValues"][":r"] = {"S": requester_id}
+        if only_status:
+            filters.append("#status = :s")
+            request["ExpressionAttributeValues"][":s"] = {"S": only_status}
         if filters:
             request["FilterExpression"] = " AND ".join(filters)
-        scope = f"tickets\n{request_type or ''}\n{requester_id or ''}"
+        scope = f"tickets\n{request_type or ''}\n{requester_id or ''}\n{only_status or ''}"
         start = self._cursors.decode(
             cursor, scope, {"PK", "SK", f"{index}PK", f"{index}SK"}, (f"{index}PK", partition)
         )

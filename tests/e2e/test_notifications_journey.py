@@ -37,7 +37,7 @@ def test_events_on_the_bus_produce_what_the_rule_says(stack: RunningStack) -> No
     calendar_id = calendar.json()["id"]
     email = f"dr-{uuid.uuid4().hex[:6]}@praxis-schmidt.example"
     saved = client.call(
-        "PUT",
+        "PATCH",
         f"/calendars/{calendar_id}/notification-settings",
         admin,
         json={"email": email, "mobile": "0171 3456789"},

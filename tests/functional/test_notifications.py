@@ -53,7 +53,10 @@ def practice(accounts: AccountsDriver) -> dict[str, Any]:
 
 def configure(accounts: AccountsDriver, admin: Account, calendar_id: str, **settings: Any) -> Any:
     return accounts.call(
-        "PUT", f"/calendars/{calendar_id}/notification-settings", token=admin.access_token, json_body=settings
+        "PATCH",
+        f"/calendars/{calendar_id}/notification-settings",
+        token=admin.access_token,
+        json_body=settings,
     )
 
 
@@ -206,12 +209,18 @@ def test_settings_turn_channels_on_and_off_and_validate(
         == "+491712345678"
     )
 
-    off = configure(accounts, admin, calendar_id, email="praxis@gmx.example")
-    assert (off.body["sms_notifications"], off.body["email_notifications"], off.body["warnings"]) == (
-        False,
-        True,
-        [],
+    changed = configure(accounts, admin, calendar_id, email="praxis@gmx.example", include_patient_name=True)
+    assert changed.status == 200, changed.body
+    assert (changed.body["email"], changed.body["warnings"]) == ("praxis@gmx.example", [])
+    assert changed.body["sms_notifications"] and changed.body["mobile"] == "+491712345678", (
+        "absent: unchanged"
     )
+
+    off = configure(accounts, admin, calendar_id, mobile=None)
+    assert (off.body["sms_notifications"], off.body["email_notifications"]) == (False, True), "null: off"
+    assert off.body["include_patient_name"] is True and off.body["time_zone"] == "Europe/Berlin"
+    refused = configure(accounts, admin, calendar_id, include_patient_name=None, language=None)
+    assert refused.status == 422 and set(refused.error["fields"]) == {"include_patient_name", "language"}
 
 
 def test_events_produce_exactly_what_the_rule_says_and_the_log_shows_why(

@@ -185,11 +185,17 @@ def test_the_agent_workflow_and_the_customer_timeline(
         "PUT",
         f"/agent/tickets/{tid}/assignee",
         token=agent.access_token,
-        json_body={"assignee_id": agent.user_id},
+        json_body={"assignee_id": "me"},  # as the list filter takes it
     )
     assert assigned.status == 200 and assigned.body["assignee"]["full_name"] == "Sabine Support"
+    assert assigned.body["assignee"]["user_id"] == agent.user_id
     mine = accounts.call("GET", "/agent/tickets", token=agent.access_token, query={"assignee": "me"})
     assert tid in [t["id"] for t in mine.body["items"]]
+    every = {"assignee": "me", "status": "all"}
+    assert tid in [
+        t["id"]
+        for t in accounts.call("GET", "/agent/tickets", token=agent.access_token, query=every).body["items"]
+    ]
 
     accounts.call(
         "POST", f"/agent/tickets/{tid}/notes", token=agent.access_token, json_body={"body": "Intern: Kunde X"}
@@ -202,11 +208,22 @@ def test_the_agent_workflow_and_the_customer_timeline(
         "PUT", f"/agent/tickets/{tid}/status", token=agent.access_token, json_body={"status": "waiting"}
     )
     assert waiting.body["status"] == "waiting"
+    for who, query in (
+        (customer, {"status": "waiting"}),
+        (customer, {"status": "waiting", "scope": "organisation"}),
+    ):
+        waiting_for_me = accounts.call("GET", "/tickets", token=who.access_token, query=query)
+        assert [t["id"] for t in waiting_for_me.body["items"]] == [tid], query
+    assert accounts.call("GET", "/agent/tickets", token=agent.access_token, query={"status": "waiting"}).body[
+        "items"
+    ]
 
     answered = accounts.call(
         "POST", f"/tickets/{tid}/replies", token=customer.access_token, json_body={"body": "0171 …"}
     )
     assert answered.status == 201
+    no_longer = accounts.call("GET", "/tickets", token=customer.access_token, query={"status": "waiting"})
+    assert tid not in [t["id"] for t in no_longer.body["items"]]
     seen = accounts.call("GET", f"/tickets/{tid}", token=customer.access_token).body
     assert seen["status"] == "in_progress"
     assert [e["kind"] for e in seen["timeline"]] == ["assignment", "reply", "status", "reply", "status"]
@@ -373,3 +390,9 @@ def test_a_follow_up_by_a_cc_of_another_organisation_stays_in_the_originals_orga
     )
     assert asked.body["id"] in [t["id"] for t in ours.body["items"]]
     assert accounts.call("GET", f"/tickets/{asked.body['id']}", token=outsider.access_token).status == 200
+
+
+def test_the_organisation_list_of_someone_without_one_is_empty(accounts: AccountsDriver) -> None:
+    loner = accounts.account("solo")
+    listed = accounts.call("GET", "/tickets", token=loner.access_token, query={"scope": "organisation"})
+    assert (listed.status, listed.body) == (200, {"items": [], "next_cursor": None})

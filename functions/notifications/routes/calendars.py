@@ -70,9 +70,9 @@ def delete(calendar_id: str) -> Response[None]:
     return no_content()
 
 
-@router.put(
+@router.patch(
     "/calendars/<calendar_id>/notification-settings",
-    summary="E-mail and mobile number for notifications (a value turns the channel on, null off)",
+    summary="Change the notification settings: a field left out stays, an address or number turns its channel on, null off",
     tags=TAGS,
     responses=ERRORS,
 )

@@ -31,7 +31,10 @@ ERRORS: dict[int, OpenAPIResponse] = {
     responses=ERRORS,
 )
 def agent_tickets(
-    status: Annotated[StatusFilter, Query()] = "open",
+    status: Annotated[
+        StatusFilter,
+        Query(description="open (also in progress and waiting), waiting (for the customer), closed, all"),
+    ] = "open",
     assignee: Annotated[str | None, Query(max_length=64)] = None,
     request_type: Annotated[str | None, Query(max_length=40)] = None,
     cursor: Cursor = None,

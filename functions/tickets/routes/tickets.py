@@ -65,7 +65,10 @@ def submit(body: Annotated[models.Submission, Body()]) -> Response[models.Ticket
 )
 def list_tickets(
     scope: Annotated[Literal["mine", "organisation"], Query()] = "mine",
-    status: Annotated[StatusFilter, Query()] = "open",
+    status: Annotated[
+        StatusFilter,
+        Query(description="open (also in progress and waiting), waiting (for your answer), closed, all"),
+    ] = "open",
     request_type: Annotated[str | None, Query(max_length=40)] = None,
     creator: Annotated[str | None, Query(max_length=64)] = None,
     cursor: Cursor = None,
