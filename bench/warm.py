@@ -320,7 +320,7 @@ def seed(api: Api, resolver: Resolver, handlers: dict[str, Any]) -> dict[str, st
             "request_type": "bug_report",
             "subject": "Keine SMS bei Online-Buchungen",
             "description": "Seit Montag bekommen wir keine SMS mehr, wenn Patienten online buchen.",
-            "fields": {"module": "Benachrichtigungen"},
+            "fields": {"module": "notifications"},
         },
     )["id"]
     api.call("POST", f"/tickets/{ticket_id}/replies", "agent", {"body": "Welche Handynummer ist hinterlegt?"})

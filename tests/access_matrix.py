@@ -104,7 +104,7 @@ ROUTES: dict[tuple[str, str], Row] = {
             "request_type": "bug_report",
             "subject": "SMS fehlt",
             "description": "Seit gestern kommen keine SMS mehr an.",
-            "fields": {"module": "Benachrichtigungen"},
+            "fields": {"module": "notifications"},
         },
     ),
     ("get", "/tickets"): Row("signed_in"),

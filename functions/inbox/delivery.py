@@ -21,7 +21,7 @@ from inbox.store import InboxStore, Kind
 from shared import replies
 from shared.clock import Clock, iso
 from shared.directory import Directory
-from shared.i18n import Language
+from shared.i18n import Language, money, render
 from shared.mail import Mailer
 
 if TYPE_CHECKING:
@@ -162,13 +162,11 @@ class InboxDelivery:
             profile = self.directory.profile(admin.user_id)
             language: Language = profile.language if profile else "de"
             recipient = Recipient(admin.email, language, admin.user_id, admin.full_name)
-            euros = f"{data.amount_cents // 100},{data.amount_cents % 100:02d}"
-            amount = f"{euros} €" if language == "de" else f"€{euros.replace(',', '.')}"
             context = {
                 "full_name": recipient.full_name or "",
                 "invoice_number": data.invoice_number,
-                "amount": amount,
-                "due_date": data.due_date,
+                "amount": money(data.amount_cents, data.currency, language),
+                "due_date": render(data.due_date, language),
                 "invoice_url": data.url,
             }
             self._deliver(

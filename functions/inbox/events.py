@@ -3,6 +3,7 @@ retries, waits in the dead-letter queue while the rest of its batch goes on."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -44,7 +45,7 @@ class InvoiceData(_Lenient):
     invoice_number: str
     amount_cents: int = Field(ge=0)
     currency: Literal["EUR"] = "EUR"
-    due_date: str
+    due_date: date
     url: str
 
 

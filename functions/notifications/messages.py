@@ -20,10 +20,18 @@ MESSAGES: Catalogue = {
         "en": "Only the organisation's admins may manage calendars.",
     },
     "calendar.licence_exhausted": {
-        "de": "Ihre Lizenz umfasst {licensed} Behandler-Kalender; alle sind vergeben. "
-        "Für einen weiteren Kalender erweitern Sie bitte Ihre Lizenz.",
-        "en": "Your licence covers {licensed} practitioner calendars and all are in use. "
-        "Please extend your licence for another one.",
+        "de": {
+            "one": "Ihre Lizenz umfasst {count} Behandler-Kalender, und er ist vergeben. "
+            "Für einen weiteren Kalender erweitern Sie bitte Ihre Lizenz.",
+            "other": "Ihre Lizenz umfasst {count} Behandler-Kalender; alle sind vergeben. "
+            "Für einen weiteren Kalender erweitern Sie bitte Ihre Lizenz.",
+        },
+        "en": {
+            "one": "Your licence covers {count} practitioner calendar and it is in use. "
+            "Please extend your licence for another one.",
+            "other": "Your licence covers {count} practitioner calendars and all are in use. "
+            "Please extend your licence for another one.",
+        },
     },
     "calendar.email_spam_warning": {
         "de": "Gespeichert. Achtung: Bei Adressen von hotmail.com, outlook.com oder live.com landen "

@@ -137,7 +137,7 @@ class NotificationsStore:
         except ClientError as error:
             reasons = cancellation_reasons(error)
             if reasons and reasons[0] == "ConditionalCheckFailed":
-                raise Conflict("calendar.licence_exhausted", licensed=licensed) from None
+                raise Conflict("calendar.licence_exhausted", count=licensed) from None
             raise
 
     def get_calendar(self, calendar_id: str) -> CalendarRecord | None:

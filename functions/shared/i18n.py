@@ -2,16 +2,85 @@
 
 Domains register their own catalogues; the resolver picks the language from `Accept-Language`.
 A missing key is a programming error and fails loudly in tests (see tests/unit/test_i18n.py).
+
+Values put into a message are rendered for its language with Babel (CLDR), never by hand: a list
+joins as "a, b oder c" / "a, b, or c" (`Choices`, or "und"/"and" for a plain list), a date reads
+"15. Dezember 2026" / "December 15, 2026", numbers get their separators, a thing with a `label` per
+language shows that label, and a message with a `count` picks its plural form ("1 Kalender" /
+"1 calendar", "3 calendars").
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any, Literal
 
 Language = Literal["de", "en"]
 DEFAULT_LANGUAGE: Language = "de"
 
-Catalogue = dict[str, dict[Language, str]]
+# A message in each language; one with a `count` may give its plural forms (CLDR categories).
+Message = str | dict[str, str]
+Catalogue = dict[str, dict[Language, Message]]
+
+
+class Choices(tuple[Any, ...]):
+    """Values one of which is meant: joined with "oder" / "or"."""
+
+
+class Quoted(str):
+    """A value as typed (a code, not a word): in the language's quotation marks."""
+
+
+_QUOTES = {"de": ("\u201e", "\u201c"), "en": ("\u201c", "\u201d")}
+
+
+def render(value: Any, language: Language) -> str:
+    """A value as a person reading `language` expects to see it."""
+    if isinstance(value, Quoted):
+        opening, closing = _QUOTES[language]
+        return f"{opening}{value}{closing}"
+    if isinstance(value, str):
+        return value
+    label = getattr(value, "label", None)
+    if label is not None and hasattr(label, language):
+        return str(getattr(label, language))
+    if isinstance(value, bool):
+        return {"de": "ja", "en": "yes"}[language] if value else {"de": "nein", "en": "no"}[language]
+    if isinstance(value, datetime):
+        from babel.dates import format_datetime
+
+        return str(format_datetime(value, "medium", locale=language))
+    if isinstance(value, date):
+        from babel.dates import format_date
+
+        return str(format_date(value, "long", locale=language))
+    if isinstance(value, int | float):
+        from babel.numbers import format_decimal
+
+        return str(format_decimal(value, locale=language))
+    if isinstance(value, list | tuple | set | frozenset):
+        from babel.lists import format_list
+
+        items = [render(v, language) for v in value]
+        return str(
+            format_list(items, style="or" if isinstance(value, Choices) else "standard", locale=language)
+        )
+    return str(value)
+
+
+def money(cents: int, currency: str, language: Language) -> str:
+    """An amount in cents: "1.234,50 €" / "€1,234.50"."""
+    from babel.numbers import format_currency
+
+    return str(format_currency(cents / 100, currency, locale=language))
+
+
+def _plural(forms: dict[str, str], count: Any, language: Language) -> str:
+    from babel import Locale
+
+    category = Locale.parse(language).plural_form(abs(count)) if isinstance(count, int | float) else "other"
+    return forms.get(category) or forms["other"]
+
 
 _CATALOGUE: Catalogue = {
     # Generic request errors.
@@ -71,10 +140,14 @@ _CATALOGUE: Catalogue = {
         "en": "The value must be at most {le}.",
     },
     "field.literal_error": {
-        "de": "Erlaubt sind: {expected}.",
-        "en": "Allowed values: {expected}.",
+        "de": "Erlaubt ist {expected}.",
+        "en": "Allowed is {expected}.",
     },
-    "field.enum": {"de": "Erlaubt sind: {expected}.", "en": "Allowed values: {expected}."},
+    "field.enum": {"de": "Erlaubt ist {expected}.", "en": "Allowed is {expected}."},
+    "field.option": {
+        "de": "Bitte wählen Sie {options}.",
+        "en": "Please choose {options}.",
+    },
     "field.model_type": {
         "de": "Bitte ein JSON-Objekt angeben.",
         "en": "Please send a JSON object.",
@@ -152,8 +225,10 @@ def all_keys() -> set[str]:
 def text(key: str, language: Language, **params: Any) -> str:
     entry = _CATALOGUE[key]
     template = entry.get(language) or entry[DEFAULT_LANGUAGE]
+    if isinstance(template, dict):
+        template = _plural(template, params.get("count"), language)
     try:
-        return template.format(**params)
+        return template.format(**{name: render(value, language) for name, value in params.items()})
     except (KeyError, IndexError):
         return template
 

@@ -8,6 +8,7 @@ retries become 503 with Retry-After, anything else unexpected 500, both logged w
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
@@ -22,12 +23,13 @@ from pydantic_core import PydanticCustomError
 
 from shared import aws, directory, i18n, sessions
 from shared.dynamo import error_code
-from shared.errors import DomainError, RateLimited
+from shared.errors import DomainError, FieldError, RateLimited
 from shared.identity import Caller, caller_from_event
 from shared.request_body import BodyGate
 from shared.validation import check_text
 
 JSON = "application/json"
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 RETRY_AFTER_SECONDS = 2
 # What AWS answers when it is busy or down: worth a retry. Any other refusal of a call (a validation
 # error, say) means this code asked for something it must not, so it is our error, not the client's
@@ -161,7 +163,11 @@ def field_message(error: dict[str, Any], lang: i18n.Language) -> str:
     key = f"field.{kind}"
     if not i18n.has(key):
         key = "field.invalid"
-    params = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+    params: dict[str, Any] = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+    if kind in ("literal_error", "enum") and "expected" in params:
+        # pydantic words the choices in English ("'mine' or 'organisation'"): the values, joined anew
+        values = _QUOTED.findall(params["expected"]) or [params["expected"]]
+        params["expected"] = i18n.Choices(i18n.Quoted(v) for v in values)
     return i18n.text(key, lang, **params)
 
 
@@ -171,6 +177,42 @@ def validation_fields(errors: Sequence[Any], lang: i18n.Language) -> dict[str, s
         path = field_path(error.get("loc", ()))
         fields.setdefault(path, field_message(error, lang))
     return fields
+
+
+# Checks the schema cannot make (a request type's own fields, an unknown type), run also when the
+# schema's check failed, so that one 422 names every wrong field: a form shows all its errors at once.
+# Route key ("POST /tickets") -> (body, path parameters) -> the further field errors.
+FurtherChecks = Callable[[dict[str, Any], dict[str, str]], Sequence[FieldError]]
+_FURTHER: dict[str, FurtherChecks] = {}
+
+
+def further_checks(*route_keys: str) -> Callable[[FurtherChecks], FurtherChecks]:
+    """Registers the checks a route's service makes beyond its body's schema (see `_FURTHER`)."""
+
+    def register(checks: FurtherChecks) -> FurtherChecks:
+        for route_key in route_keys:
+            _FURTHER[route_key] = checks
+        return checks
+
+    return register
+
+
+def _further_fields(
+    app: APIGatewayHttpResolver, lang: i18n.Language, known: dict[str, str], logger: Logger
+) -> dict[str, str]:
+    event = app.current_event.raw_event
+    checks = _FURTHER.get(str(event.get("routeKey", "")))
+    if checks is None:
+        return {}
+    try:
+        body = BODY_GATE.deserialize(app.current_event.decoded_body or "{}")
+        found = checks(body, dict(event.get("pathParameters") or {})) if isinstance(body, dict) else []
+    except (DomainError, ValueError):
+        return {}  # the body or the resource is refused on its own terms: the schema's errors stand
+    except Exception:  # a failing extra check must not hide the schema's answer
+        logger.exception("further checks failed", extra={"route": str(event.get("routeKey", ""))})
+        return {}
+    return {f.field: message(f.message_key, lang, 422, **f.params) for f in found if f.field not in known}
 
 
 def create_resolver(
@@ -187,6 +229,7 @@ def create_resolver(
     def on_validation(error: RequestValidationError) -> Response[Any]:
         lang = language(app)
         fields = validation_fields(error.errors(), lang)
+        fields |= _further_fields(app, lang, fields, logger)
         logger.info("request rejected", extra={"reason": "validation", "fields": sorted(fields)})
         return error_response(422, "validation_error", i18n.text("request.invalid", lang), fields)
 

@@ -94,6 +94,8 @@ def _add_text_patterns(schema: dict[str, Any], multiline: bool) -> None:
     for key in ("items", "additionalProperties"):
         if isinstance(schema.get(key), dict):
             _add_text_patterns(schema[key], multiline)
+    for option in (schema.get("patternProperties") or {}).values():
+        _add_text_patterns(option, multiline)
     if isinstance(schema.get("propertyNames"), dict):
         _add_text_patterns(schema["propertyNames"], False)
 

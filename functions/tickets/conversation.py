@@ -106,6 +106,13 @@ class Conversation(TicketsCore):
         )
         return shown(view, updated, access, (entry,))
 
+    def edit_field_errors(self, caller: Caller, ticket_id: str, values: object) -> list[FieldError]:
+        """The ticket's type's own checks of changed fields (shared.resolver.further_checks)."""
+        view, access, _ = self._view(caller, ticket_id)
+        if access != "requester" or not isinstance(values, dict):
+            return []
+        return validate_fields(self._type(view.ticket.request_type), values)[1]
+
     def edit(self, caller: Caller, ticket_id: str, request: models.TicketEdit) -> models.Ticket:
         view, access, _ = self._view(caller, ticket_id)
         ticket = view.ticket

@@ -8,7 +8,7 @@ from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
 from shared.validation import ACCEPTED, Email, InputModel, Multiline, OutputModel
-from tickets.request_types import FieldDefinition, LocalText, RequestType
+from tickets.request_types import FIELD_KEY, MAX_NUMBER, FieldDefinition, LocalText, RequestType
 from tickets.rules import Status
 
 MAX_ATTACHMENT_BYTES = 4 * 1024 * 1024  # what the upload policy and the scan allow (settings may lower it)
@@ -23,6 +23,20 @@ Description = Annotated[
 ]
 Body = Annotated[str, Multiline(), Field(min_length=1, max_length=20000)]
 AttachmentIds = Annotated[list[str], Field(default_factory=list, max_length=10)]
+# The request type's own fields: its keys, each a text (a select's value, a date as YYYY-MM-DD) or a
+# whole number; GET /request-types says which a type has. Checked against the type in the same 422.
+FieldValue = (
+    Annotated[str, Field(max_length=20000)] | Annotated[int, Field(gt=-MAX_NUMBER, lt=MAX_NUMBER)] | None
+)
+TypeFields = Annotated[
+    dict[Annotated[str, Field(pattern=FIELD_KEY)], FieldValue],
+    Multiline(),
+    Field(
+        max_length=30,
+        description="The request type's own fields, by key (see GET /request-types)",
+        json_schema_extra={"additionalProperties": False},
+    ),
+]
 
 
 def _consented(value: bool) -> bool:
@@ -39,9 +53,7 @@ class AnonymousSubmission(InputModel):
     customer_number: str | None = Field(default=None, max_length=40)
     subject: Subject
     description: Description
-    fields: Annotated[dict[str, Any], Multiline()] = Field(
-        default_factory=dict, description="The request type's own fields"
-    )
+    fields: TypeFields = Field(default_factory=dict)
     privacy_consent: Annotated[bool, AfterValidator(_consented)] = Field(
         description="Must be true: the privacy policy was accepted", json_schema_extra=ACCEPTED
     )
@@ -56,7 +68,7 @@ class Submission(InputModel):
     customer_number: str | None = Field(default=None, max_length=40)
     subject: Subject
     description: Description
-    fields: Annotated[dict[str, Any], Multiline()] = Field(default_factory=dict)
+    fields: TypeFields = Field(default_factory=dict)
     cc: list[Email] = Field(default_factory=list, max_length=10)
     attachment_ids: AttachmentIds
 
@@ -64,7 +76,7 @@ class Submission(InputModel):
 class TicketEdit(InputModel):
     subject: Subject | None = None
     description: Description | None = None
-    fields: Annotated[dict[str, Any] | None, Multiline()] = None
+    fields: TypeFields | None = None
 
 
 class ReplyCreate(InputModel):

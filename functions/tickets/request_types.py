@@ -9,42 +9,98 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from shared.errors import FieldError
+from shared.i18n import Choices
 from shared.validation import CleanText
 
 FieldKind = Literal["text", "textarea", "number", "select", "date", "url"]
 TYPE_KEY = r"^[a-z][a-z0-9_]{1,39}$"
+FIELD_KEY = r"^[a-z][a-z0-9_]{0,39}$"
+OPTION_VALUE = r"^[a-z0-9][a-z0-9_-]{0,59}$"
 MAX_NUMBER = 10**15  # far beyond any customer or invoice number; DynamoDB stores 38 digits at most
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class LocalText(CleanText):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
+    model_config = _STRICT
     de: str = Field(min_length=1, max_length=500)
     en: str = Field(min_length=1, max_length=500)
 
 
-class FieldDefinition(CleanText):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
-    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+class SelectOption(CleanText):
+    """A choice of a select: a stable value (what a ticket stores) and its label in each language."""
+
+    model_config = _STRICT
+    value: str = Field(pattern=OPTION_VALUE, examples=["booking"])
     label: LocalText
-    kind: FieldKind
+
+
+class _Field(CleanText):
+    model_config = _STRICT
+    key: str = Field(pattern=FIELD_KEY)
+    label: LocalText
     required: bool = False
-    options: list[str] | None = Field(default=None, description="Allowed values of a select")
+
+
+class TextField(_Field):
+    kind: Literal["text", "textarea", "url"]
     max_length: int = Field(default=2000, ge=1, le=20000)
-    min_value: int | None = None
-    max_value: int | None = None
+
+
+class DateField(_Field):
+    kind: Literal["date"]
+
+
+class NumberField(_Field):
+    kind: Literal["number"]
+    min_value: int | None = Field(default=None, gt=-MAX_NUMBER, lt=MAX_NUMBER)
+    max_value: int | None = Field(default=None, gt=-MAX_NUMBER, lt=MAX_NUMBER)
 
     @model_validator(mode="after")
-    def _select_has_options(self) -> FieldDefinition:
-        if self.kind == "select" and not self.options:
-            raise ValueError("a select needs options")
+    def _ordered(self) -> NumberField:
         if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
-            raise ValueError("min_value must not be greater than max_value")
+            raise PydanticCustomError("range_order", "min_value must not be greater than max_value")
         return self
+
+
+class SelectField(_Field):
+    kind: Literal["select"]
+    options: list[SelectOption] = Field(min_length=1, max_length=50)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stored_before_labels(cls, data: Any) -> Any:
+        """Types stored before options had labels: the text becomes the label, a slug of it the value."""
+        if isinstance(data, dict) and any(isinstance(o, str) for o in data.get("options") or []):
+            data = {
+                **data,
+                "options": [_legacy_option(o) if isinstance(o, str) else o for o in data["options"]],
+            }
+        return data
+
+    @model_validator(mode="after")
+    def _unique_values(self) -> SelectField:
+        values = [o.value for o in self.options]
+        if len(values) != len(set(values)):
+            raise PydanticCustomError("unique_values", "option values must be unique")
+        return self
+
+    def label_of(self, value: str, language: str) -> str:
+        return next((getattr(o.label, language) for o in self.options if o.value == value), value)
+
+
+def _legacy_option(text: str) -> dict[str, Any]:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower().translate(_UMLAUTS)).strip("-")[:60] or "option"
+    return {"value": slug, "label": {"de": text, "en": text}}
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+FieldDefinition = Annotated[TextField | DateField | NumberField | SelectField, Field(discriminator="kind")]
 
 
 class RequestType(CleanText):
@@ -60,7 +116,7 @@ class RequestType(CleanText):
     def _unique_field_keys(self) -> RequestType:
         keys = [f.key for f in self.fields]
         if len(keys) != len(set(keys)):
-            raise ValueError("field keys must be unique")
+            raise PydanticCustomError("unique_keys", "field keys must be unique")
         return self
 
 
@@ -92,7 +148,7 @@ def validate_fields(
 
 
 def _check(definition: FieldDefinition, raw: Any) -> tuple[Any, tuple[str, dict[str, Any]] | None]:
-    if definition.kind == "number":
+    if isinstance(definition, NumberField):
         if isinstance(raw, bool) or not isinstance(raw, int | str):
             return None, ("field.int_type", {})
         try:
@@ -111,11 +167,11 @@ def _check(definition: FieldDefinition, raw: Any) -> tuple[Any, tuple[str, dict[
     text = raw.strip()
     if definition.kind != "textarea" and any(c in text for c in "\r\n\t\x0b\x0c\x85\u2028\u2029"):
         return None, ("field.single_line", {})
-    if len(text) > definition.max_length:
+    if isinstance(definition, TextField) and len(text) > definition.max_length:
         return None, ("field.string_too_long", {"max_length": definition.max_length})
-    if definition.kind == "select" and text not in (definition.options or []):
-        return None, ("field.literal_error", {"expected": ", ".join(definition.options or [])})
-    if definition.kind == "date":
+    if isinstance(definition, SelectField) and text not in {o.value for o in definition.options}:
+        return None, ("field.option", {"options": Choices(definition.options)})
+    if isinstance(definition, DateField):
         try:
             date.fromisoformat(text)
         except ValueError:
@@ -127,6 +183,10 @@ def _check(definition: FieldDefinition, raw: Any) -> tuple[Any, tuple[str, dict[
 
 def _t(de: str, en: str) -> LocalText:
     return LocalText(de=de, en=en)
+
+
+def _options(*choices: tuple[str, str, str]) -> list[SelectOption]:
+    return [SelectOption(value=value, label=_t(de, en)) for value, de, en in choices]
 
 
 @cache
@@ -141,17 +201,23 @@ def seed() -> list[RequestType]:
                 "Describe what you did, what happened and what you expected.",
             ),
             fields=[
-                FieldDefinition(
+                SelectField(
                     key="module",
                     label=_t("Betroffener Bereich", "Affected area"),
                     kind="select",
                     required=True,
-                    options=["Terminbuchung", "Kalender", "Benachrichtigungen", "Abrechnung", "Sonstiges"],
+                    options=_options(
+                        ("booking", "Terminbuchung", "Appointment booking"),
+                        ("calendar", "Kalender", "Calendar"),
+                        ("notifications", "Benachrichtigungen", "Notifications"),
+                        ("billing", "Abrechnung", "Billing"),
+                        ("other", "Sonstiges", "Other"),
+                    ),
                 ),
-                FieldDefinition(
+                TextField(
                     key="steps", label=_t("Schritte zum Nachstellen", "Steps to reproduce"), kind="textarea"
                 ),
-                FieldDefinition(key="occurred_on", label=_t("Aufgetreten am", "Occurred on"), kind="date"),
+                DateField(key="occurred_on", label=_t("Aufgetreten am", "Occurred on"), kind="date"),
             ],
         ),
         RequestType(
@@ -162,9 +228,7 @@ def seed() -> list[RequestType]:
                 "Questions about using the application: we show you how.",
             ),
             fields=[
-                FieldDefinition(
-                    key="topic", label=_t("Thema", "Topic"), kind="text", required=True, max_length=200
-                )
+                TextField(key="topic", label=_t("Thema", "Topic"), kind="text", required=True, max_length=200)
             ],
         ),
         RequestType(
@@ -175,14 +239,20 @@ def seed() -> list[RequestType]:
                 "Questions about licences, invoices and payments.",
             ),
             fields=[
-                FieldDefinition(
+                SelectField(
                     key="concern",
                     label=_t("Anliegen", "Concern"),
                     kind="select",
                     required=True,
-                    options=["Rechnungskopie", "Lizenz erweitern", "Lizenz kündigen", "Zahlung", "Sonstiges"],
+                    options=_options(
+                        ("invoice_copy", "Rechnungskopie", "Copy of an invoice"),
+                        ("licence_extend", "Lizenz erweitern", "Extend the licence"),
+                        ("licence_cancel", "Lizenz kündigen", "Cancel the licence"),
+                        ("payment", "Zahlung", "Payment"),
+                        ("other", "Sonstiges", "Other"),
+                    ),
                 ),
-                FieldDefinition(
+                TextField(
                     key="invoice_number",
                     label=_t("Rechnungsnummer", "Invoice number"),
                     kind="text",
@@ -197,14 +267,19 @@ def seed() -> list[RequestType]:
                 "Auswertungen und Exporte Ihrer Praxisdaten.", "Reports and exports of your practice's data."
             ),
             fields=[
-                FieldDefinition(
+                SelectField(
                     key="data_kind",
                     label=_t("Art der Daten", "Kind of data"),
                     kind="select",
                     required=True,
-                    options=["Terminstatistik", "Umsatzübersicht", "Patientenexport", "Sonstiges"],
+                    options=_options(
+                        ("appointment_statistics", "Terminstatistik", "Appointment statistics"),
+                        ("revenue_overview", "Umsatzübersicht", "Revenue overview"),
+                        ("patient_export", "Patientenexport", "Patient export"),
+                        ("other", "Sonstiges", "Other"),
+                    ),
                 ),
-                FieldDefinition(key="period", label=_t("Zeitraum", "Period"), kind="text", max_length=100),
+                TextField(key="period", label=_t("Zeitraum", "Period"), kind="text", max_length=100),
             ],
         ),
         RequestType(
@@ -215,14 +290,18 @@ def seed() -> list[RequestType]:
                 "You want to become a partner? Tell us about your company.",
             ),
             fields=[
-                FieldDefinition(
+                SelectField(
                     key="partner_kind",
                     label=_t("Art der Partnerschaft", "Kind of partnership"),
                     kind="select",
                     required=True,
-                    options=["Praxis", "Softwarepartner", "Händler"],
+                    options=_options(
+                        ("practice", "Praxis", "Practice"),
+                        ("software_partner", "Softwarepartner", "Software partner"),
+                        ("merchant", "Händler", "Merchant"),
+                    ),
                 ),
-                FieldDefinition(key="website", label=_t("Webseite", "Website"), kind="url", max_length=300),
+                TextField(key="website", label=_t("Webseite", "Website"), kind="url", max_length=300),
             ],
         ),
         RequestType(
@@ -233,10 +312,10 @@ def seed() -> list[RequestType]:
                 "Order products or file an application.",
             ),
             fields=[
-                FieldDefinition(
+                TextField(
                     key="product", label=_t("Produkt", "Product"), kind="text", required=True, max_length=200
                 ),
-                FieldDefinition(
+                NumberField(
                     key="quantity", label=_t("Menge", "Quantity"), kind="number", min_value=1, max_value=1000
                 ),
             ],

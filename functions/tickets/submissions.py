@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from shared.errors import Conflict, FieldError, Forbidden, Invalid
 from shared.i18n import Language, text
 from shared.identity import Caller
@@ -25,7 +27,18 @@ class Submissions(TicketsCore):
         self.store.put_request_type(request_type, create=False)
         return request_type
 
-    def _fields(self, type_key: str, values: dict[str, object]) -> tuple[RequestType, dict[str, object]]:
+    def field_errors(self, type_key: object, values: object) -> list[FieldError]:
+        """What the type's own fields say of a body whose schema check failed (see
+        shared.resolver.further_checks): an unknown type, and each wrong field of a known one."""
+        if not isinstance(type_key, str) or not type_key or len(type_key) > 40:
+            return []
+        try:
+            request_type = self._type(type_key)
+        except Invalid as unknown:
+            return list(unknown.fields)
+        return validate_fields(request_type, dict(values))[1] if isinstance(values, dict) else []
+
+    def _fields(self, type_key: str, values: Mapping[str, object]) -> tuple[RequestType, dict[str, object]]:
         request_type = self._type(type_key)
         fields, errors = validate_fields(request_type, dict(values))
         if errors:

@@ -122,7 +122,7 @@ def seed(api_url: str, cognito: Any, user_pool_id: str) -> list[DemoUser]:
             "request_type": "bug_report",
             "subject": "Keine SMS bei Online-Buchungen",
             "description": "Seit Montag bekommen wir keine SMS mehr, wenn Patienten online einen Termin buchen.",
-            "fields": {"module": "Benachrichtigungen"},
+            "fields": {"module": "notifications"},
         },
     ).raise_for_status()
     return [ADMIN, MEMBER, AGENT]

@@ -172,7 +172,7 @@ def test_the_customer_answers_the_agents_mail_and_the_answer_lands_on_the_ticket
             "request_type": "bug_report",
             "subject": "Erinnerungs-SMS fehlt",
             "description": "Patienten bekommen keine Erinnerung mehr.",
-            "fields": {"module": "Benachrichtigungen"},
+            "fields": {"module": "notifications"},
         },
         "Welche Rufnummer nutzen Sie?",
     )

@@ -80,7 +80,7 @@ def test_customer_and_agent_work_a_ticket_with_a_pdf(stack: RunningStack) -> Non
             "request_type": "bug_report",
             "subject": "SMS kommen nicht an",
             "description": "Seit Montag erhalte ich keine SMS bei Online-Buchungen.",
-            "fields": {"module": "Benachrichtigungen"},
+            "fields": {"module": "notifications"},
             "attachment_ids": [attachment_id],
         },
     )
@@ -161,7 +161,7 @@ def test_disguised_and_oversized_files_are_refused_and_never_downloadable(stack:
             "request_type": "bug_report",
             "subject": "Mit Anhang",
             "description": "Anhang kommt mit, hoffentlich.",
-            "fields": {"module": "Kalender"},
+            "fields": {"module": "calendar"},
             "attachment_ids": [attachment_id],
         },
     )

@@ -234,7 +234,7 @@ def ticket_body(**overrides: Any) -> dict[str, Any]:
         "request_type": "bug_report",
         "subject": "SMS-Benachrichtigung fehlt",
         "description": DESCRIPTION,
-        "fields": {"module": "Benachrichtigungen"},
+        "fields": {"module": "notifications"},
         **overrides,
     }
 

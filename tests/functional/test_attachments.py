@@ -135,7 +135,7 @@ def test_files_that_are_not_what_they_claim_are_rejected_deleted_and_never_attac
             "request_type": "bug_report",
             "subject": "Mit Anhang",
             "description": "Siehe Anhang bitte.",
-            "fields": {"module": "Kalender"},
+            "fields": {"module": "calendar"},
             "attachment_ids": [attachment_id],
         },
     )

@@ -293,7 +293,7 @@ def test_an_invoice_reaches_the_admins(
     assert [(m["subject"], m["link"]) for m in invoice] == [
         ("Ihre Rechnung R-2026-0815 ist verfügbar", "https://billing.example.com/invoices/inv-1")
     ]
-    assert "123,45 €" in invoice[0]["body"] and "2026-10-01" in invoice[0]["body"]
+    assert "123,45\xa0€" in invoice[0]["body"] and "fällig am 1. Oktober 2026" in invoice[0]["body"]
     assert accounts.mails_to(admin.email)[-1]["subject"] == "Ihre Rechnung R-2026-0815 ist verfügbar"
     assert inbox_of(accounts, colleague.access_token, kind="invoice")["items"] == []
 

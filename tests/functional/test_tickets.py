@@ -30,7 +30,7 @@ def test_a_signed_in_submission_takes_name_email_and_organisation_from_the_accou
     assert ticket["requester"]["full_name"] == "Jonas Weber"
     assert ticket["requester"]["email"] == people["colleague"].email
     assert ticket["organisation_id"] == people["org_id"]
-    assert ticket["fields"] == {"module": "Benachrichtigungen"}
+    assert ticket["fields"] == {"module": "notifications"}
 
 
 def test_case_numbers_are_unique_and_increasing(accounts: AccountsDriver, people: dict[str, Any]) -> None:
@@ -55,6 +55,37 @@ def test_a_submission_is_validated_against_its_type(accounts: AccountsDriver, pe
         "POST", "/tickets", token=people["admin"].access_token, json_body=ticket_body(request_type="wish")
     )
     assert set(unknown.error["fields"]) == {"request_type"}
+
+
+def test_a_form_gets_every_error_in_one_answer(accounts: AccountsDriver, people: dict[str, Any]) -> None:
+    """The body's schema and the type's own fields are checked in the same round."""
+    token = people["admin"].access_token
+    body = ticket_body(subject="x", fields={"module": "Mond", "occurred_on": "gestern"})
+    both = accounts.call("POST", "/tickets", token=token, json_body=body, language="en")
+    assert both.status == 422
+    assert set(both.error["fields"]) == {"subject", "fields.module", "fields.occurred_on"}
+    assert both.error["fields"]["fields.module"].startswith("Please choose Appointment booking, Calendar")
+    unknown = accounts.call(
+        "POST", "/tickets", token=token, json_body=ticket_body(subject="", request_type="wish")
+    )
+    assert set(unknown.error["fields"]) == {"subject", "request_type"}
+    anonymous = accounts.call(
+        "POST", "/tickets/anonymous", json_body={"request_type": "bug_report", "fields": {"module": "x"}}
+    )
+    assert {"email", "subject", "privacy_consent", "fields.module"} <= set(anonymous.error["fields"])
+    ticket = submit(accounts, people["admin"])
+    edit = accounts.call(
+        "PATCH", f"/tickets/{ticket['id']}", token=token, json_body={"subject": "", "fields": {"module": "x"}}
+    )
+    assert set(edit.error["fields"]) == {"subject", "fields.module"}
+    outsider = accounts.account("outsider").access_token
+    theirs = accounts.call(
+        "PATCH",
+        f"/tickets/{ticket['id']}",
+        token=outsider,
+        json_body={"subject": "", "fields": {"module": "x"}},
+    )
+    assert set(theirs.error["fields"]) == {"subject"}, "nothing of a ticket one may not see"
 
 
 def test_a_body_cannot_set_status_assignee_organisation_or_case_number(
@@ -286,10 +317,10 @@ def test_requester_edits_and_manages_cc_and_cc_participants_may_read_and_reply(
         "PATCH",
         f"/tickets/{tid}",
         token=requester.access_token,
-        json_body={"subject": "SMS fehlen seit Montag", "fields": {"module": "Kalender"}},
+        json_body={"subject": "SMS fehlen seit Montag", "fields": {"module": "calendar"}},
     )
     assert edited.body["subject"] == "SMS fehlen seit Montag" and edited.body["fields"] == {
-        "module": "Kalender"
+        "module": "calendar"
     }
     colleague_edit = accounts.call(
         "PATCH",

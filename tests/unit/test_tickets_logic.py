@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
 from tests.support import files
 from tickets import rules
 from tickets.attachments import detect, filename_for, judge
-from tickets.request_types import FieldDefinition, LocalText, RequestType, seed, validate_fields
+from tickets.request_types import FieldDefinition, LocalText, RequestType, SelectField, seed, validate_fields
 
 MB4 = 4 * 1024 * 1024
 
@@ -18,7 +19,8 @@ def _type(*fields: FieldDefinition) -> RequestType:
 
 
 def _field(key: str, kind: str, **extra: object) -> FieldDefinition:
-    return FieldDefinition(key=key, label=LocalText(de=key, en=key), kind=kind, **extra)  # type: ignore[arg-type]
+    definition = {"key": key, "label": {"de": key, "en": key}, "kind": kind, **extra}
+    return TypeAdapter(FieldDefinition).validate_python(definition)  # type: ignore[no-any-return]
 
 
 def test_the_six_help_centre_types_are_seeded() -> None:
@@ -30,6 +32,32 @@ def test_the_six_help_centre_types_are_seeded() -> None:
         "new_partner",
         "orders_applications",
     ]
+
+
+def test_a_select_stored_before_options_had_labels_reads_with_values_and_labels() -> None:
+    stored = _field("s", "select", options=["Lizenz kündigen", "Sonstiges"])
+    assert isinstance(stored, SelectField)
+    assert [(o.value, o.label.de) for o in stored.options] == [
+        ("lizenz-kuendigen", "Lizenz kündigen"),
+        ("sonstiges", "Sonstiges"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "definition",
+    [
+        {"kind": "select", "options": []},
+        {"kind": "select"},
+        {"kind": "number", "min_value": 5, "max_value": 1},
+        {"kind": "text", "options": [{"value": "a", "label": {"de": "a", "en": "a"}}]},
+        {"kind": "select", "options": [{"value": "a", "label": {"de": "a", "en": "a"}}] * 2},
+    ],
+)
+def test_a_field_definition_holds_together(definition: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(FieldDefinition).validate_python(
+            {"key": "k", "label": {"de": "k", "en": "k"}, **definition}
+        )
 
 
 def test_fields_are_checked_by_kind_and_named() -> None:
@@ -47,7 +75,7 @@ def test_fields_are_checked_by_kind_and_named() -> None:
     assert {e.field: e.message_key for e in errors} == {
         "fields.z": "field.extra_forbidden",
         "fields.n": "field.less_than_equal",
-        "fields.s": "field.literal_error",
+        "fields.s": "field.option",
         "fields.d": "field.date",
         "fields.u": "field.url",
         "fields.t": "field.string_too_long",

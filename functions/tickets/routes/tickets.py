@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from shared.resolver import Cursor, accepted, base_url, created, current_caller, language
+from shared.errors import FieldError
+from shared.resolver import Cursor, accepted, base_url, created, current_caller, further_checks, language
 from tickets import downloads, models
 from tickets.attachments import ALLOWED_TYPES
 from tickets.dependencies import service
@@ -28,6 +29,18 @@ ERRORS: dict[int, OpenAPIResponse] = {
 @router.get("/request-types", summary="The request types with their fields (public)", tags=["Request types"])
 def request_types() -> models.RequestTypePage:
     return models.RequestTypePage(items=[models.request_type_out(t) for t in service().request_types()])
+
+
+@further_checks("POST /tickets", "POST /tickets/anonymous")
+def _type_fields(body: dict[str, Any], _path: dict[str, str]) -> list[FieldError]:
+    return service().field_errors(body.get("request_type"), body.get("fields"))
+
+
+@further_checks("PATCH /tickets/{ticket_id}")
+def _edited_fields(body: dict[str, Any], path: dict[str, str]) -> list[FieldError]:
+    if "fields" not in body:
+        return []
+    return service().edit_field_errors(current_caller(router), path.get("ticket_id", ""), body["fields"])
 
 
 @router.post(
