@@ -59,7 +59,15 @@ def _error_content(*alternatives: dict[str, Any]) -> dict[str, Any]:
 RETRY_AFTER = {
     "Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "integer"}}
 }
+# Ids, tokens and keys in a path are URL-safe text (ULIDs, user ids, base64url tokens, slugs); an
+# address in a path (a CC) is an address.
+PATH_ID = {"type": "string", "pattern": "^[A-Za-z0-9._~-]{1,2048}$"}
+PATH_EMAIL = {"type": "string", "format": "email", "minLength": 3, "maxLength": 254}
 COMMON: dict[str, dict[str, Any]] = {
+    "400": {
+        "description": "A path the gateway cannot decode (a stray `%`) gets API Gateway's own answer",
+        "content": _error_content(ERROR_REF, {"$ref": "#/components/schemas/GatewayMessage"}),
+    },
     "401": {
         "description": "No valid access token, or the session was ended (sign-out, password change). "
         'API Gateway\'s authorizer answers `{"message": "Unauthorized"}`; a token API Gateway accepted '
@@ -129,6 +137,8 @@ def _operation(path: str, method: str, operation: dict[str, Any], secured: bool)
                 response["headers"] = RETRY_AFTER
         responses[str(status)] = response
     for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "path":
+            parameter["schema"] = {**(PATH_EMAIL if parameter["name"] == "email" else PATH_ID)}
         _text_rule(parameter.get("schema", {}))
     needed = ["414", "422", "503"]
     if "requestBody" in operation:
@@ -138,13 +148,13 @@ def _operation(path: str, method: str, operation: dict[str, Any], secured: bool)
     if path.startswith("/agent/"):
         needed.append("403")
     if "{" in path:
-        needed.append("404")
+        needed += ["400", "404"]
     for status in needed:
         described = responses.get(status, {}).get("description")
         if described == "Validation Error":  # powertools' default words
             described = None
         responses[status] = {**COMMON[status], **({"description": described} if described else {})}
-        if status in ("401", "404", "414"):
+        if status in ("400", "401", "404", "414"):
             responses[status]["content"] = COMMON[status]["content"]
     operation["responses"] = dict(sorted(responses.items()))
 

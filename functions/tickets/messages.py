@@ -43,6 +43,18 @@ MESSAGES: Catalogue = {
         "de": "Folgefragen stellen Kundinnen und Kunden.",
         "en": "Follow-up questions are asked by customers.",
     },
+    "field.unique_values": {
+        "de": "Jeder Wert darf nur einmal vorkommen.",
+        "en": "Each value may appear only once.",
+    },
+    "field.unique_keys": {
+        "de": "Jeder Feldschlüssel darf nur einmal vorkommen.",
+        "en": "Each field key may appear only once.",
+    },
+    "field.range_order": {
+        "de": "Der kleinste Wert darf nicht größer als der größte sein.",
+        "en": "The smallest value must not be greater than the largest.",
+    },
     "ticket.assignee_not_agent": {
         "de": "Zuständig kann nur ein Mitglied des Support-Teams sein.",
         "en": "Only a member of the support team can be assigned.",

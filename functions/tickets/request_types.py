@@ -72,17 +72,6 @@ class SelectField(_Field):
     kind: Literal["select"]
     options: list[SelectOption] = Field(min_length=1, max_length=50)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _stored_before_labels(cls, data: Any) -> Any:
-        """Types stored before options had labels: the text becomes the label, a slug of it the value."""
-        if isinstance(data, dict) and any(isinstance(o, str) for o in data.get("options") or []):
-            data = {
-                **data,
-                "options": [_legacy_option(o) if isinstance(o, str) else o for o in data["options"]],
-            }
-        return data
-
     @model_validator(mode="after")
     def _unique_values(self) -> SelectField:
         values = [o.value for o in self.options]
@@ -92,6 +81,18 @@ class SelectField(_Field):
 
     def label_of(self, value: str, language: str) -> str:
         return next((getattr(o.label, language) for o in self.options if o.value == value), value)
+
+
+def stored(definition: dict[str, Any]) -> RequestType:
+    """A type as the table holds it. Types stored before options had labels (a select's options as
+    plain texts): the text becomes the label, a slug of it the value."""
+    fields = [
+        {**f, "options": [_legacy_option(o) if isinstance(o, str) else o for o in f["options"]]}
+        if isinstance(f, dict) and f.get("kind") == "select" and isinstance(f.get("options"), list)
+        else f
+        for f in definition.get("fields") or []
+    ]
+    return RequestType.model_validate({**definition, "fields": fields})
 
 
 def _legacy_option(text: str) -> dict[str, Any]:

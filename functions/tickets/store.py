@@ -40,6 +40,7 @@ from shared.dynamo import (
     to_item,
 )
 from shared.errors import Conflict
+from tickets import request_types
 from tickets.records import (
     Additions,
     AttachmentRecord,
@@ -136,11 +137,11 @@ class TicketsStore:
             KeyConditionExpression="PK = :p",
             ExpressionAttributeValues={":p": {"S": "TYPES"}},
         )
-        return [RequestType.model_validate(from_item(i)["definition"]) for i in response.get("Items", [])]
+        return [request_types.stored(from_item(i)["definition"]) for i in response.get("Items", [])]
 
     def request_type(self, type_key: str) -> RequestType | None:
         item = self._db.get_item(TableName=self._table, Key=key("TYPES", f"TYPE#{type_key}")).get("Item")
-        return RequestType.model_validate(from_item(item)["definition"]) if item else None
+        return request_types.stored(from_item(item)["definition"]) if item else None
 
     def put_request_type(self, request_type: RequestType, *, create: bool) -> None:
         item = {

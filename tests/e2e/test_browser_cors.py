@@ -109,7 +109,7 @@ JOURNEY = """async ({api, email, password, cc, anonymous}) => {
   const auth = {...json, authorization: `Bearer ${token}`};
   const created = await fetch(`${api}/tickets`, {method: "POST", headers: auth, body: JSON.stringify({
     request_type: "bug_report", subject: "Aus dem Browser", cc: [cc],
-    description: "Dieses Ticket hat ein Browser über CORS angelegt.", fields: {module: "Benachrichtigungen"}})});
+    description: "Dieses Ticket hat ein Browser über CORS angelegt.", fields: {module: "notifications"}})});
   const ticket = await created.json();
   const removed = await fetch(`${api}/tickets/${ticket.id}/cc/${encodeURIComponent(cc)}`,
     {method: "DELETE", headers: {authorization: `Bearer ${token}`}});

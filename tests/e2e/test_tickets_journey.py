@@ -67,7 +67,7 @@ def test_customer_and_agent_work_a_ticket_with_a_pdf(stack: RunningStack) -> Non
     customer = client.sign_in(ADMIN)["access_token"]
     agent_tokens = client.sign_in(AGENT)
     agent = agent_tokens["access_token"]
-    agent_id = client.call("GET", "/accounts/me", agent).json()["id"]
+    agent_id = client.call("GET", "/accounts/me", agent).json()["user_id"]
 
     attachment_id, posted = upload(client, customer, PDF, "befund.pdf", "application/pdf", len(PDF))
     assert posted < 300

@@ -8,7 +8,15 @@ from pydantic import TypeAdapter, ValidationError
 from tests.support import files
 from tickets import rules
 from tickets.attachments import detect, filename_for, judge
-from tickets.request_types import FieldDefinition, LocalText, RequestType, SelectField, seed, validate_fields
+from tickets.request_types import (
+    FieldDefinition,
+    LocalText,
+    RequestType,
+    SelectField,
+    seed,
+    stored,
+    validate_fields,
+)
 
 MB4 = 4 * 1024 * 1024
 
@@ -35,9 +43,11 @@ def test_the_six_help_centre_types_are_seeded() -> None:
 
 
 def test_a_select_stored_before_options_had_labels_reads_with_values_and_labels() -> None:
-    stored = _field("s", "select", options=["Lizenz kündigen", "Sonstiges"])
-    assert isinstance(stored, SelectField)
-    assert [(o.value, o.label.de) for o in stored.options] == [
+    text = {"de": "x", "en": "x"}
+    field = {"key": "s", "label": text, "kind": "select", "options": ["Lizenz kündigen", "Sonstiges"]}
+    select = stored({"key": "old_type", "name": text, "help_text": text, "fields": [field]}).fields[0]
+    assert isinstance(select, SelectField)
+    assert [(o.value, o.label.de) for o in select.options] == [
         ("lizenz-kuendigen", "Lizenz kündigen"),
         ("sonstiges", "Sonstiges"),
     ]
@@ -51,6 +61,7 @@ def test_a_select_stored_before_options_had_labels_reads_with_values_and_labels(
         {"kind": "number", "min_value": 5, "max_value": 1},
         {"kind": "text", "options": [{"value": "a", "label": {"de": "a", "en": "a"}}]},
         {"kind": "select", "options": [{"value": "a", "label": {"de": "a", "en": "a"}}] * 2},
+        {"kind": "select", "options": ["a", "b"]},  # plain texts only in what was stored before
     ],
 )
 def test_a_field_definition_holds_together(definition: dict[str, object]) -> None:
@@ -63,7 +74,9 @@ def test_a_field_definition_holds_together(definition: dict[str, object]) -> Non
 def test_fields_are_checked_by_kind_and_named() -> None:
     request_type = _type(
         _field("n", "number", min_value=1, max_value=10),
-        _field("s", "select", options=["a", "b"], required=True),
+        _field(
+            "s", "select", options=[{"value": v, "label": {"de": v, "en": v}} for v in "ab"], required=True
+        ),
         _field("d", "date"),
         _field("u", "url"),
         _field("t", "text", max_length=3),
