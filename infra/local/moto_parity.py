@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from moto.cognitoidp.exceptions import NotAuthorizedError
-from moto.cognitoidp.models import CognitoIdpUserPool
+from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUserPool
 
 _applied = False
 
@@ -29,3 +29,20 @@ def apply() -> None:
         return original(self, refresh_token)
 
     CognitoIdpUserPool.create_tokens_from_refresh_token = create_tokens_from_refresh_token  # type: ignore[method-assign]
+
+    validate_password = CognitoIdpBackend._validate_password
+
+    def _validate_password(self: CognitoIdpBackend, user_pool_id: str, password: str) -> None:
+        # AWS: a password may have up to 256 characters (the API's PasswordType); moto refuses any of
+        # 99 or more unless the pool's policy says otherwise (a MaximumLength AWS's policy does not have).
+        policy = self.describe_user_pool(user_pool_id).extended_config.setdefault("Policies", {})
+        rules = policy.setdefault("PasswordPolicy", {})
+        had = "MaximumLength" in rules
+        rules.setdefault("MaximumLength", 257)  # moto compares with <
+        try:
+            validate_password(self, user_pool_id, password)
+        finally:
+            if not had:
+                del rules["MaximumLength"]
+
+    CognitoIdpBackend._validate_password = _validate_password  # type: ignore[method-assign]

@@ -228,3 +228,24 @@ def test_known_and_unknown_addresses_cost_the_api_the_same_work(accounts: Accoun
     assert answers[0].status == answers[1].status == 202 and answers[0].body == answers[1].body
     assert calls[0] == calls[1] == {"dynamodb:UpdateItem": 1, "sqs:SendMessage": 1}
     assert accounts.run_account_requests() == (2, 0)
+
+
+def test_a_password_may_be_as_long_as_the_document_says(accounts: AccountsDriver) -> None:
+    """256 characters, as Cognito takes them (the local stack lifts moto's lower limit)."""
+    user = accounts.account()
+    longest = "Aa1" + "x" * 253
+    changed = accounts.call(
+        "PUT",
+        "/accounts/password",
+        token=user.access_token,
+        json_body={"current_password": user.password, "new_password": longest},
+    )
+    assert changed.status == 204, changed.body
+    signed_in = accounts.call(
+        "POST", "/accounts/sessions", json_body={"email": user.email, "password": longest}
+    )
+    assert signed_in.status == 200
+    too_long = accounts.call(
+        "POST", "/accounts/sessions", json_body={"email": user.email, "password": longest + "y"}
+    )
+    assert too_long.status == 422 and set(too_long.error["fields"]) == {"password"}

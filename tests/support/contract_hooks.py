@@ -33,14 +33,7 @@ def _account(variable: str) -> tuple[str, str] | None:
     return email, _passwords.setdefault(email, password)
 
 
-def _debug(*parts: Any) -> None:
-    if os.environ.get("CONTRACT_DEBUG"):
-        with open(os.environ["CONTRACT_DEBUG"], "a") as log:
-            print(*parts, file=log)
-
-
 def _sign_in(email: str, password: str) -> str:
-    _debug("sign in", email, password)
     request = urllib.request.Request(
         f"{os.environ['CONTRACT_API']}/accounts/sessions",
         data=json.dumps({"email": email, "password": password}).encode(),
@@ -83,8 +76,6 @@ def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
 
 @schemathesis.hook
 def after_call(ctx: Any, case: Any, response: Any) -> None:
-    if case.path in ("/accounts/password", "/accounts/sessions"):
-        _debug("after", case.method, case.path, response.status_code, case.body)
     if (case.method.upper(), case.path) == ("PUT", "/accounts/password") and response.status_code == 204:
         account = _account("CONTRACT_SESSION_ACCOUNT")
         if account and isinstance(case.body, dict):
