@@ -104,10 +104,13 @@ def _success_status(route: Any) -> int:
     return 204 if args and args[0] is type(None) else 200
 
 
-def _complete_route_responses(app: Any) -> None:
+def _complete_route_responses(app: Any, names: dict[tuple[str, str], tuple[str, str]]) -> None:
     """A route that lists its error responses but no 2xx would lose its success response in the
-    generated document: add it (200 with the returned model, or 204)."""
+    generated document: add it (200 with the returned model, or 204). Also notes each route's
+    function, whose name becomes its operationId (what generated clients call it)."""
     for route in [*app._static_routes, *app._dynamic_routes]:
+        for method in [route.method] if isinstance(route.method, str) else route.method:
+            names[(method.lower(), route.openapi_path)] = (route.func.__name__, route.func.__module__)
         responses = route.responses or {}
         if responses and not any(200 <= int(code) < 300 for code in responses):
             status = _success_status(route)
@@ -159,6 +162,20 @@ def _operation(path: str, method: str, operation: dict[str, Any], secured: bool)
     operation["responses"] = dict(sorted(responses.items()))
 
 
+def _operation_ids(paths: dict[str, Any], names: dict[tuple[str, str], tuple[str, str]]) -> None:
+    """operationId = the handler's name ("submit", "list_tickets"); a name two routes share gets its
+    module's name in front ("calendars_get", "organisations_get")."""
+    counts: dict[str, int] = {}
+    for name, _ in names.values():
+        counts[name] = counts.get(name, 0) + 1
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            name, module = names[(method, path)]
+            operation["operationId"] = name if counts[name] == 1 else f"{module.rsplit('.', 1)[-1]}_{name}"
+    ids = [o["operationId"] for ops in paths.values() for o in ops.values()]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
 def document() -> dict[str, Any]:
     if str(FUNCTIONS_DIR) not in sys.path:
         sys.path.insert(0, str(FUNCTIONS_DIR))
@@ -187,6 +204,7 @@ def document() -> dict[str, Any]:
             "securitySchemes": {"cognito": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
         },
     }
+    names: dict[tuple[str, str], tuple[str, str]] = {}
     for logical, function in sorted(resolver.resources("AWS::Serverless::Function").items()):
         events = function["Properties"].get("Events", {}).values()
         http = [e["Properties"] for e in events if e.get("Type") == "HttpApi"]
@@ -194,7 +212,7 @@ def document() -> dict[str, Any]:
             continue
         module_name = function["Properties"]["Handler"].rpartition(".")[0]
         app = importlib.import_module(module_name).app
-        _complete_route_responses(app)
+        _complete_route_responses(app, names)
         schema = app.get_openapi_schema(title=logical).model_dump(
             mode="json", by_alias=True, exclude_none=True
         )
@@ -209,8 +227,9 @@ def document() -> dict[str, Any]:
                 _operation(path, method, operation, secured)
             merged["paths"][path] = operations
         merged["components"]["schemas"].update(schema.get("components", {}).get("schemas", {}))
+    _operation_ids(merged["paths"], names)
     found = merged["components"]["schemas"]
-    for unused in ("HTTPValidationError", "ValidationError"):
+    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         found.pop(unused, None)
     error_schema = TypeAdapter(Error).json_schema(ref_template="#/components/schemas/{model}")
     found.update(error_schema.pop("$defs", {}))

@@ -23,6 +23,16 @@ Description = Annotated[
 ]
 Body = Annotated[str, Multiline(), Field(min_length=1, max_length=20000)]
 AttachmentIds = Annotated[list[str], Field(default_factory=list, max_length=10)]
+
+
+def _keys_as_property_names(schema: dict[str, Any]) -> None:
+    """`propertyNames` + `additionalProperties` instead of pydantic's `patternProperties`: the same
+    rule, in the form client generators read (openapi-python-client makes a map of it)."""
+    (pattern, values), *_ = schema.pop("patternProperties").items()
+    schema["propertyNames"] = {"pattern": pattern}
+    schema["additionalProperties"] = values
+
+
 # The request type's own fields: its keys, each a text (a select's value, a date as YYYY-MM-DD) or a
 # whole number; GET /request-types says which a type has. Checked against the type in the same 422.
 FieldValue = (
@@ -34,7 +44,7 @@ TypeFields = Annotated[
     Field(
         max_length=30,
         description="The request type's own fields, by key (see GET /request-types)",
-        json_schema_extra={"additionalProperties": False},
+        json_schema_extra=_keys_as_property_names,
     ),
 ]
 

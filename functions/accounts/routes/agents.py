@@ -24,14 +24,14 @@ def find_user(email: Annotated[Email, Query()]) -> models.Profile:
 
 
 @router.get("/agent/users/<user_id>", summary="A user", tags=TAGS, responses=ERRORS)
-def user(user_id: str) -> models.Profile:
+def agent_user(user_id: str) -> models.Profile:
     return service().user(current_caller(router), user_id)
 
 
 @router.get(
     "/agent/organisations", summary="Organisations by name prefix, paged", tags=TAGS, responses=ERRORS
 )
-def organisations(
+def agent_organisations(
     name_prefix: Annotated[str, Query(max_length=120)] = "",
     cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
@@ -42,7 +42,7 @@ def organisations(
 @router.get(
     "/agent/organisations/<org_id>", summary="An organisation with members and invitations", tags=TAGS
 )
-def organisation(org_id: str) -> models.Organisation:
+def agent_organisation(org_id: str) -> models.Organisation:
     return service().agent_organisation(current_caller(router), org_id)
 
 

@@ -32,7 +32,7 @@ ERRORS: dict[int, OpenAPIResponse] = {
     },
     tags=TAGS,
 )
-def create(body: Annotated[models.OrganisationCreate, Body()]) -> Response[models.Organisation]:
+def create_organisation(body: Annotated[models.OrganisationCreate, Body()]) -> Response[models.Organisation]:
     made = service().create_organisation(current_caller(router), body)
     return created(made)
 
@@ -40,17 +40,19 @@ def create(body: Annotated[models.OrganisationCreate, Body()]) -> Response[model
 @router.get(
     "/organisations/<org_id>", summary="An organisation with its members", tags=TAGS, responses=ERRORS
 )
-def get(org_id: str) -> models.Organisation:
+def get_organisation(org_id: str) -> models.Organisation:
     return service().organisation(current_caller(router), org_id)
 
 
 @router.patch("/organisations/<org_id>", summary="Rename (admins)", tags=TAGS, responses=ERRORS)
-def rename(org_id: str, body: Annotated[models.OrganisationUpdate, Body()]) -> models.Organisation:
+def rename_organisation(
+    org_id: str, body: Annotated[models.OrganisationUpdate, Body()]
+) -> models.Organisation:
     return service().rename_organisation(current_caller(router), org_id, body)
 
 
 @router.get("/organisations/<org_id>/members", summary="The members", tags=TAGS, responses=ERRORS)
-def members(org_id: str) -> models.MemberPage:
+def list_members(org_id: str) -> models.MemberPage:
     return models.MemberPage(items=service().organisation(current_caller(router), org_id).members)
 
 
@@ -95,7 +97,7 @@ def invite(org_id: str, body: Annotated[models.InvitationCreate, Body()]) -> Res
     tags=TAGS,
     responses={204: {"description": "Revoked"}, **ERRORS},
 )
-def revoke(org_id: str, invitation_id: str) -> Response[None]:
+def revoke_invitation(org_id: str, invitation_id: str) -> Response[None]:
     service().revoke_invitation(current_caller(router), org_id, invitation_id)
     return no_content()
 
@@ -106,5 +108,5 @@ def revoke(org_id: str, invitation_id: str) -> Response[None]:
     tags=TAGS,
     responses={400: {"description": "Link invalid"}, **ERRORS},
 )
-def accept(body: Annotated[models.InvitationAccept, Body()]) -> models.OrganisationSummary:
+def accept_invitation(body: Annotated[models.InvitationAccept, Body()]) -> models.OrganisationSummary:
     return service().accept_invitation(current_caller(router), body)

@@ -22,7 +22,7 @@ ERRORS: dict[int, OpenAPIResponse] = {
 
 
 @router.get("/inbox", summary="My messages, newest first", tags=TAGS, responses=ERRORS)
-def inbox(
+def list_inbox(
     kind: Annotated[models.Kind | None, Query()] = None,
     cursor: Cursor = None,
 ) -> models.InboxPage:
@@ -37,7 +37,7 @@ def unread_count() -> models.UnreadCount:
 @router.get(
     "/inbox/feed", summary="New messages since a cursor (poll every few seconds)", tags=TAGS, responses=ERRORS
 )
-def feed(
+def inbox_feed(
     since: Annotated[
         str | None, Query(min_length=26, max_length=26, pattern="^[0-9A-HJKMNP-TV-Z]{26}$")
     ] = None,
@@ -56,7 +56,7 @@ def search(
 @router.put(
     "/inbox/<message_id>/read", summary="Mark one message read or unread", tags=TAGS, responses=ERRORS
 )
-def mark(message_id: str, body: Annotated[models.ReadChange, Body()]) -> models.Message:
+def mark_message(message_id: str, body: Annotated[models.ReadChange, Body()]) -> models.Message:
     return service().mark(current_caller(router), message_id, body.read)
 
 
@@ -66,7 +66,7 @@ def mark_all_read() -> models.UnreadCount:
 
 
 @router.get("/inbox/preferences", summary="My e-mail preferences", tags=TAGS)
-def preferences() -> models.Preferences:
+def inbox_preferences() -> models.Preferences:
     return service().preferences(current_caller(router))
 
 
@@ -85,6 +85,6 @@ def set_preferences(body: Annotated[models.Preferences, Body()]) -> models.Prefe
         422: {"description": "Invalid fields"},
     },
 )
-def publish(body: Annotated[models.BroadcastCreate, Body()]) -> Response[models.Broadcast]:
+def publish_broadcast(body: Annotated[models.BroadcastCreate, Body()]) -> Response[models.Broadcast]:
     published = service().publish_broadcast(current_caller(router), body)
     return accepted(published)

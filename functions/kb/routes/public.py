@@ -21,14 +21,14 @@ ERRORS: dict[int, OpenAPIResponse] = {
 
 
 @router.get("/kb/folders", summary="Every folder with its published articles (public)", tags=TAGS)
-def overview() -> models.FolderPage:
+def list_folders() -> models.FolderPage:
     return models.FolderPage(items=service().overview())
 
 
 @router.get(
     "/kb/folders/<folder_id>", summary="One folder's published articles (public)", tags=TAGS, responses=ERRORS
 )
-def folder(folder_id: str) -> models.Folder:
+def get_folder(folder_id: str) -> models.Folder:
     return service().folder(folder_id)
 
 
@@ -38,7 +38,7 @@ def folder(folder_id: str) -> models.Folder:
     tags=TAGS,
     responses=ERRORS,
 )
-def article(article_id: str) -> models.Article:
+def get_article(article_id: str) -> models.Article:
     return service().article(article_id, source_ip(router))
 
 

@@ -32,7 +32,7 @@ ERRORS: dict[int, OpenAPIResponse] = {
         **ERRORS,
     },
 )
-def create(org_id: str, body: Annotated[models.CalendarCreate, Body()]) -> Response[models.Calendar]:
+def create_calendar(org_id: str, body: Annotated[models.CalendarCreate, Body()]) -> Response[models.Calendar]:
     made = service().create(current_caller(router), org_id, body, language(router))
     return created(made)
 
@@ -50,12 +50,12 @@ def list_calendars(org_id: str) -> models.CalendarPage:
     tags=TAGS,
     responses=ERRORS,
 )
-def get(calendar_id: str) -> models.Calendar:
+def get_calendar(calendar_id: str) -> models.Calendar:
     return service().get(current_caller(router), calendar_id, language(router))
 
 
 @router.patch("/calendars/<calendar_id>", summary="Rename (admins)", tags=TAGS, responses=ERRORS)
-def rename(calendar_id: str, body: Annotated[models.CalendarRename, Body()]) -> models.Calendar:
+def rename_calendar(calendar_id: str, body: Annotated[models.CalendarRename, Body()]) -> models.Calendar:
     return service().rename(current_caller(router), calendar_id, body, language(router))
 
 
@@ -65,7 +65,7 @@ def rename(calendar_id: str, body: Annotated[models.CalendarRename, Body()]) -> 
     tags=TAGS,
     responses={204: {"description": "Deleted"}, **ERRORS},
 )
-def delete(calendar_id: str) -> Response[None]:
+def delete_calendar(calendar_id: str) -> Response[None]:
     service().delete(current_caller(router), calendar_id)
     return no_content()
 

@@ -66,7 +66,7 @@ def set_status(ticket_id: str, body: Annotated[models.StatusChange, Body()]) -> 
         **ERRORS,
     },
 )
-def note(ticket_id: str, body: Annotated[models.NoteCreate, Body()]) -> Response[models.TimelineEntry]:
+def add_note(ticket_id: str, body: Annotated[models.NoteCreate, Body()]) -> Response[models.TimelineEntry]:
     entry = service().note(current_caller(router), ticket_id, body)
     return created(entry)
 

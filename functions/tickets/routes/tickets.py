@@ -100,12 +100,12 @@ def get_ticket(ticket_id: str) -> models.Ticket:
     tags=TAGS,
     responses=ERRORS,
 )
-def edit(ticket_id: str, body: Annotated[models.TicketEdit, Body()]) -> models.Ticket:
+def edit_ticket(ticket_id: str, body: Annotated[models.TicketEdit, Body()]) -> models.Ticket:
     return service().edit(current_caller(router), ticket_id, body)
 
 
 @router.post("/tickets/<ticket_id>/close", summary="Close (requester or agent)", tags=TAGS, responses=ERRORS)
-def close(ticket_id: str) -> models.Ticket:
+def close_ticket(ticket_id: str) -> models.Ticket:
     return service().close(current_caller(router), ticket_id)
 
 
