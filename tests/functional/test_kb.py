@@ -27,8 +27,24 @@ def reindex(accounts: AccountsDriver) -> None:
     handler({"Records": [{"body": m["Body"]} for m in messages]}, LocalContext("KbIndexerFunction", "i"))
 
 
+_READ_ONLY: dict[str, Any] = {}
+
+
+@pytest.fixture
+def search_kb(accounts: AccountsDriver) -> dict[str, Any]:
+    """The knowledge base for tests that only search it: built once per test worker (the tables and
+    the index snapshot outlive a test); tests that vote, count or change use their own (`kb`)."""
+    if not _READ_ONLY:
+        _READ_ONLY.update(build_kb(accounts))
+    return _READ_ONLY
+
+
 @pytest.fixture
 def kb(accounts: AccountsDriver) -> dict[str, Any]:
+    return build_kb(accounts)
+
+
+def build_kb(accounts: AccountsDriver) -> dict[str, Any]:
     agent = accounts.make_agent(accounts.account("agent"))
     customer = accounts.account("customer")
     folder_ids = {}
@@ -66,25 +82,25 @@ def search(accounts: AccountsDriver, query: str, **extra: str) -> list[dict[str,
     return list(response.body["items"])
 
 
-def test_stemming_finds_cancelling_appointments(accounts: AccountsDriver, kb: dict[str, Any]) -> None:
+def test_stemming_finds_cancelling_appointments(accounts: AccountsDriver, search_kb: dict[str, Any]) -> None:
     hits = search(accounts, "Termin absagen")
     assert hits[0]["title"] == "Termine stornieren"
     assert "<mark>" in hits[0]["snippet"]
 
 
-def test_one_typo_still_finds_its_article(accounts: AccountsDriver, kb: dict[str, Any]) -> None:
+def test_one_typo_still_finds_its_article(accounts: AccountsDriver, search_kb: dict[str, Any]) -> None:
     assert search(accounts, "Passwort vergesen")[0]["title"] == "Passwort vergessen"
     assert search(accounts, "Rechnnug herunterladen")[0]["title"] == "Rechnungen herunterladen"
 
 
-def test_umlauts_and_english_stems(accounts: AccountsDriver, kb: dict[str, Any]) -> None:
+def test_umlauts_and_english_stems(accounts: AccountsDriver, search_kb: dict[str, Any]) -> None:
     assert search(accounts, "Gueltigkeit Einladung")  # no umlaut typed
     assert search(accounts, "Einladungen")[0]["title"] == "Kollegen zur Organisation einladen"
 
 
-def test_filters_by_folder_and_language(accounts: AccountsDriver, kb: dict[str, Any]) -> None:
-    in_folder = search(accounts, "SMS", folder_id=kb["folders"]["anfragen"])
-    assert all(h["folder_id"] == kb["folders"]["anfragen"] for h in in_folder)
+def test_filters_by_folder_and_language(accounts: AccountsDriver, search_kb: dict[str, Any]) -> None:
+    in_folder = search(accounts, "SMS", folder_id=search_kb["folders"]["anfragen"])
+    assert all(h["folder_id"] == search_kb["folders"]["anfragen"] for h in in_folder)
     assert search(accounts, "Termin absagen", language="en") == []
 
 
@@ -124,13 +140,13 @@ def test_drafts_are_invisible_until_published(accounts: AccountsDriver, kb: dict
     assert search(accounts, "Videosprechstunde") == []
 
 
-def test_markdown_is_rendered_safely(accounts: AccountsDriver, kb: dict[str, Any]) -> None:
+def test_markdown_is_rendered_safely(accounts: AccountsDriver, search_kb: dict[str, Any]) -> None:
     created = accounts.call(
         "POST",
         "/agent/kb/articles",
-        token=kb["agent"].access_token,
+        token=search_kb["agent"].access_token,
         json_body={
-            "folder_id": kb["folders"]["konto"],
+            "folder_id": search_kb["folders"]["konto"],
             "title": "Sicherheit",
             "body": "<script>alert(1)</script> [Klick](javascript:alert(1)) <img src=x onerror=alert(1)> **fett**",
         },
@@ -141,7 +157,7 @@ def test_markdown_is_rendered_safely(accounts: AccountsDriver, kb: dict[str, Any
 
 
 def test_suggestions_for_a_realistic_ticket_put_the_relevant_article_first(
-    accounts: AccountsDriver, kb: dict[str, Any]
+    accounts: AccountsDriver, search_kb: dict[str, Any]
 ) -> None:
     response = accounts.call(
         "POST",
