@@ -73,7 +73,7 @@ class InboxDelivery:
         detail_type = event.get("detail-type")
         if detail_type == "InvoiceIssued":
             return self._invoice(InvoiceDetail.model_validate(event["detail"]))
-        if detail_type in ("TicketCreated", "TicketCommented", "TicketStatusChanged"):
+        if detail_type in ("TicketCreated", "TicketCommented", "TicketStatusChanged", "TicketCcChanged"):
             return self._ticket(str(detail_type), TicketDetail.model_validate(event["detail"]))
         raise ValueError(f"the inbox does not consume {detail_type!r}")
 
@@ -83,24 +83,21 @@ class InboxDelivery:
         data = detail.data
         if detail_type == "TicketCommented" and not (data.author or {}).get("is_agent"):
             return 0  # customers' own replies are news for the agents, not for the customers
-        recipients = [
-            Recipient(
-                data.requester.email,
-                data.requester.language,
-                data.requester.user_id,
-                data.requester.full_name,
-            )
-        ]
-        if detail_type != "TicketCreated":
-            recipients += [
-                self._cc_recipient(address) for address in data.cc if address != data.requester.email
-            ]
-        template = {
-            "TicketCreated": "ticket_created",
-            "TicketCommented": "ticket_reply",
-            "TicketStatusChanged": "ticket_status",
-        }[detail_type]
-        for recipient in recipients:
+        requester = Recipient(
+            data.requester.email, data.requester.language, data.requester.user_id, data.requester.full_name
+        )
+        copied = [a for a in data.cc if a != data.requester.email]
+        # Who hears of what: the requester of everything but CC changes; those in copy of what is
+        # said and decided, and once, when they are put in copy (at creation or later), that they are.
+        if detail_type == "TicketCcChanged":
+            deliveries = [(self._cc_recipient(a), "ticket_cc_added") for a in data.added if a in copied]
+        elif detail_type == "TicketCreated":
+            deliveries = [(requester, "ticket_created")]
+            deliveries += [(self._cc_recipient(a), "ticket_cc_added") for a in copied]
+        else:
+            template = "ticket_reply" if detail_type == "TicketCommented" else "ticket_status"
+            deliveries = [(requester, template)] + [(self._cc_recipient(a), template) for a in copied]
+        for recipient, template in deliveries:
             threading = self._threading(detail_type, detail.metadata.event_id, data.ticket_id, recipient)
             context = {
                 "case_number": data.case_number,
@@ -111,6 +108,7 @@ class InboxDelivery:
                 "ticket_url": self._portal(f"anfragen/{data.ticket_id}"),
                 "registered": recipient.user_id is not None,
                 "reply_marker": "Reply-To" in threading,
+                "requester_name": data.requester.full_name or data.requester.email,
             }
             self._deliver(
                 detail.metadata.event_id,
@@ -122,7 +120,7 @@ class InboxDelivery:
                 data,
                 headers=threading,
             )
-        return len(recipients)
+        return len(deliveries)
 
     def _threading(
         self, detail_type: str, event_id: str, ticket_id: str, recipient: Recipient

@@ -32,6 +32,7 @@ class TicketData(_Lenient):
     status: str
     requester: Requester
     cc: list[str] = Field(default_factory=list)
+    added: list[str] = Field(default_factory=list, description="TicketCcChanged: who was put in copy")
     reference_id: str
     description: str | None = None
     body: str | None = None

@@ -151,6 +151,8 @@ class Conversation(TicketsCore):
         ticket = view.ticket
         if access != "requester":
             raise Forbidden("ticket.requester_only")
+        if ticket.status == "closed":
+            raise Conflict("ticket.closed_use_follow_up", ticket_id=ticket_id)
         if add and email == ticket.requester_email:
             raise Invalid("request.invalid", fields=[FieldError("email", "ticket.cc_is_requester")])
         if add and email not in ticket.cc and len(ticket.cc) >= 10:

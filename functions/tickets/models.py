@@ -101,6 +101,12 @@ class NoteCreate(InputModel):
 class FollowUpCreate(InputModel):
     subject: Subject | None = None
     description: Description
+    cc: list[Email] | None = Field(
+        default=None,
+        max_length=10,
+        description="Who is in copy of the follow-up. Left out: everyone of the original (its requester "
+        "and its CCs, without you); an empty list: nobody.",
+    )
 
 
 class CcAdd(InputModel):

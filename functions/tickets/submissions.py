@@ -111,7 +111,9 @@ class Submissions(TicketsCore):
             organisation_id=original.organisation_id,
             company=original.company,
             customer_number=original.customer_number,
-            cc=sorted({*original.cc, original.requester_email} - {me.email}),
+            cc=sorted(
+                ({*original.cc, original.requester_email} if request.cc is None else set(request.cc)) - {me.email}
+            ),
             follow_up_of=original.ticket_id,
         )
         self._link_follow_up(original, created.ticket.ticket_id)

@@ -163,17 +163,33 @@ def test_cc_addresses_get_mail_and_registered_ones_an_inbox_message(
     requester, outsider, agent = people["admin"], people["outsider"], people["agent"]
     stranger = accounts.new_email("stranger")
     ticket = submit(accounts, requester, cc=[outsider.email, stranger])
+    events.deliver()
+    in_copy = f"[{ticket['case_number']}] Sie stehen in Kopie: {ticket['subject']}"
+    for address in (stranger, outsider.email):  # told at once, not only with the first answer
+        (told,) = accounts.mails_to(address)
+        assert told["subject"] == in_copy
+        assert "hat Sie bei der Anfrage" in told["text"] and requester.full_name in told["text"]
+    assert [m["subject"] for m in inbox_of(accounts, outsider.access_token)["items"]] == [in_copy]
+    assert len(accounts.mails_to(requester.email)) == 1, "the requester's confirmation, once"
+
     accounts.call(
         "PUT",
         f"/agent/tickets/{ticket['id']}/status",
         token=agent.access_token,
         json_body={"status": "in_progress"},
     )
+    later = accounts.new_email("later")
+    added = accounts.call(
+        "POST", f"/tickets/{ticket['id']}/cc", token=requester.access_token, json_body={"email": later}
+    )
+    assert added.status == 200
     events.deliver()
     status_subject = f"[{ticket['case_number']}] Status: in Bearbeitung – {ticket['subject']}"
     assert accounts.mails_to(stranger)[-1]["subject"] == status_subject
     assert accounts.mails_to(outsider.email)[-1]["subject"] == status_subject
     assert inbox_of(accounts, outsider.access_token)["items"][0]["subject"] == status_subject
+    assert [m["subject"] for m in accounts.mails_to(later)] == [in_copy], "only the one added is told"
+    assert len(accounts.mails_to(stranger)) == 2
 
 
 def test_each_event_three_times_gives_one_message_and_one_mail(

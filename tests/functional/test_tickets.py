@@ -275,7 +275,7 @@ def test_closed_tickets_take_no_reply_but_a_linked_follow_up(
     accounts: AccountsDriver, people: dict[str, Any]
 ) -> None:
     customer = people["admin"]
-    ticket = submit(accounts, customer)
+    ticket = submit(accounts, customer, cc=[people["colleague"].email])
     tid = ticket["id"]
     assert (
         accounts.call("POST", f"/tickets/{tid}/close", token=customer.access_token).body["status"] == "closed"
@@ -296,8 +296,16 @@ def test_closed_tickets_take_no_reply_but_a_linked_follow_up(
     assert follow_up.status == 201
     assert follow_up.body["follow_up_of"] == tid
     assert follow_up.body["subject"].startswith(f"Folgefrage zu {ticket['case_number']}")
+    assert follow_up.body["cc"] == [people["colleague"].email], "left out: the original's CCs"
     original = accounts.call("GET", f"/tickets/{tid}", token=customer.access_token).body
     assert original["follow_ups"] == [follow_up.body["id"]]
+    alone = accounts.call(
+        "POST",
+        f"/tickets/{tid}/follow-ups",
+        token=customer.access_token,
+        json_body={"description": "Diesmal ohne die Kollegin in Kopie, bitte.", "cc": []},
+    )
+    assert alone.status == 201 and alone.body["cc"] == []
     early = accounts.call(
         "POST",
         f"/tickets/{follow_up.body['id']}/follow-ups",
@@ -350,6 +358,14 @@ def test_requester_edits_and_manages_cc_and_cc_participants_may_read_and_reply(
     removed = accounts.call("DELETE", f"/tickets/{tid}/cc/{outsider.email}", token=requester.access_token)
     assert removed.body["cc"] == []
     assert accounts.call("GET", f"/tickets/{tid}", token=outsider.access_token).status == 404
+
+    assert accounts.call("POST", f"/tickets/{tid}/close", token=requester.access_token).status == 200
+    for method, path, body in (
+        ("POST", f"/tickets/{tid}/cc", {"email": outsider.email}),
+        ("DELETE", f"/tickets/{tid}/cc/{outsider.email}", None),
+    ):
+        closed = accounts.call(method, path, token=requester.access_token, json_body=body)
+        assert closed.status == 409 and closed.error["code"] == "conflict", "a closed ticket's CCs stay"
 
 
 def test_assignee_must_be_an_agent(accounts: AccountsDriver, people: dict[str, Any]) -> None:
