@@ -106,11 +106,23 @@ def query_all(client: Any, **request: Any) -> list[dict[str, Any]]:
 
 
 def batch_get_all(
-    client: Any, table: str, keys: list[dict[str, Any]], attempts: int = 5
+    client: Any,
+    table: str,
+    keys: list[dict[str, Any]],
+    attempts: int = 5,
+    *,
+    projection: str | None = None,
+    names: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """The items of up to 100 keys in one BatchGetItem; keys left unprocessed (throttling) are asked again."""
+    """The items of up to 100 keys in one BatchGetItem (only the `projection`'s attributes, when
+    given); keys left unprocessed (throttling) are asked again."""
+    if not keys:
+        return []
     found: list[dict[str, Any]] = []
-    request: dict[str, Any] = {table: {"Keys": keys, "ConsistentRead": True}}
+    asked: dict[str, Any] = {"Keys": keys, "ConsistentRead": True}
+    if projection:
+        asked |= {"ProjectionExpression": projection, "ExpressionAttributeNames": names or {}}
+    request: dict[str, Any] = {table: asked}
     for _attempt in range(attempts):
         if not request:
             break

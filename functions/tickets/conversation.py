@@ -163,7 +163,9 @@ class Conversation(TicketsCore):
         if cc == ticket.cc:
             return shown(view, ticket, access)
         updated = dataclasses.replace(ticket, cc=cc, version=ticket.version + 1)
-        self.store.save(updated, ticket.version)
+        self.store.save(
+            updated, ticket.version, Additions(shared=[email]) if add else Additions(unshared=[email])
+        )
         self._publish(
             self._event(
                 "TicketCcChanged", updated, added=[email] if add else [], removed=[] if add else [email]

@@ -19,7 +19,7 @@ class Reading(TicketsCore):
     def list_tickets(
         self,
         caller: Caller,
-        scope: Literal["mine", "organisation"],
+        scope: Literal["mine", "organisation", "shared"],
         status: rules.StatusFilter,
         request_type: str | None,
         creator: str | None,
@@ -30,6 +30,14 @@ class Reading(TicketsCore):
         if scope == "mine":
             tickets, next_cursor = self.store.requester_tickets(
                 caller.user_id,
+                status,
+                limit=self.settings.page_size,
+                cursor=cursor,
+                request_type=request_type,
+            )
+        elif scope == "shared":
+            tickets, next_cursor = self.store.shared_tickets(
+                self._profile(caller.user_id).email,
                 status,
                 limit=self.settings.page_size,
                 cursor=cursor,

@@ -105,4 +105,6 @@ class Additions:
     uploads: list[AttachmentRecord] = field(default_factory=list)  # clean uploads, moved into the ticket
     files: list[AttachmentRecord] = field(default_factory=list)  # attachments that never were uploads
     mail_id: str | None = None  # a received mail handled: its second delivery fails the change
+    shared: list[str] = field(default_factory=list)  # addresses put in copy ("shared with me" lists)
+    unshared: list[str] = field(default_factory=list)  # addresses taken out of copy
     mail_expires_epoch: int = 0

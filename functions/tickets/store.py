@@ -170,9 +170,32 @@ class TicketsStore:
             "Put": {"TableName": self._table, "Item": item, "ConditionExpression": "attribute_not_exists(PK)"}
         }
 
-    def _parts(self, ticket_id: str, additions: Additions) -> list[Any]:
+    def _parts(self, ticket: TicketRecord, additions: Additions) -> list[Any]:
         """The transaction parts of what a change adds to the ticket's item collection."""
+        ticket_id = ticket.ticket_id
         parts: list[Any] = []
+        for address in additions.shared:
+            parts.append(
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": {
+                            **key(f"TICKET#{ticket_id}", f"CC#{address}"),
+                            **to_item(
+                                {
+                                    "ticket_id": ticket_id,
+                                    "GSI9PK": f"SHARED#{address}",
+                                    "GSI9SK": f"{ticket.last_activity_at}#{ticket_id}",
+                                }
+                            ),
+                        },
+                    }
+                }
+            )
+        for address in additions.unshared:
+            parts.append(
+                {"Delete": {"TableName": self._table, "Key": key(f"TICKET#{ticket_id}", f"CC#{address}")}}
+            )
         for entry in additions.entries:
             parts.append(
                 self._put_new(
@@ -253,7 +276,9 @@ class TicketsStore:
                             }
                         ),
                         self._put_new(self._ticket_item(ticket)),
-                        *self._parts(ticket.ticket_id, additions or Additions()),
+                        *self._parts(
+                            ticket, dataclasses.replace(additions or Additions(), shared=list(ticket.cc))
+                        ),
                     ]
                 )
                 return ticket
@@ -277,9 +302,7 @@ class TicketsStore:
             }
         }
         try:
-            self._db.transact_write_items(
-                TransactItems=[put, *self._parts(ticket.ticket_id, additions or Additions())]
-            )
+            self._db.transact_write_items(TransactItems=[put, *self._parts(ticket, additions or Additions())])
         except ClientError as error:
             if cancellation_reasons(error):
                 raise Conflict("request.conflict_retry") from None
@@ -330,6 +353,51 @@ class TicketsStore:
     ) -> tuple[list[SummaryRecord], str | None]:
         index, partition, only = _by_status("GSI2", "GSI1", f"OWNER#{_owner(organisation_id, None)}", status)
         return self._page(index, partition, limit, cursor, request_type, creator, only_status=only)
+
+    def shared_tickets(
+        self, email: str, status: StatusFilter, *, limit: int, cursor: str | None, request_type: str | None
+    ) -> tuple[list[SummaryRecord], str | None]:
+        """The tickets an address is in copy of, newest shared first: a Query of its CC items and one
+        BatchGetItem of their tickets; status and type narrow the page (it may hold fewer)."""
+        scope = f"shared\n{status}\n{request_type or ''}"
+        partition = f"SHARED#{email}"
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "GSI9",
+            "KeyConditionExpression": "GSI9PK = :p",
+            "ExpressionAttributeValues": {":p": {"S": partition}},
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        start = self._cursors.decode(cursor, scope, {"PK", "SK", "GSI9PK", "GSI9SK"}, ("GSI9PK", partition))
+        if start:
+            request["ExclusiveStartKey"] = start
+        response = self._db.query(**request)
+        ids = [i["PK"]["S"].removeprefix("TICKET#") for i in response.get("Items", [])]
+        found = {
+            t["ticket_id"]: record(SummaryRecord, t)
+            for t in batch_get_all(
+                self._db,
+                self._table,
+                [_ticket_key(i) for i in ids],
+                projection=_SUMMARY,
+                names=dict(_SUMMARY_NAMES),
+            )
+        }
+        wanted = {
+            "all": None,
+            "open": {"open", "in_progress", "waiting"},
+            "waiting": {"waiting"},
+            "closed": {"closed"},
+        }[status]
+        tickets = [
+            found[i]
+            for i in ids
+            if i in found
+            and (wanted is None or found[i].status in wanted)
+            and (not request_type or found[i].request_type == request_type)
+        ]
+        return tickets, self._cursors.encode(response.get("LastEvaluatedKey"), scope)
 
     def agent_tickets(
         self,

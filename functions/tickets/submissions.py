@@ -112,7 +112,8 @@ class Submissions(TicketsCore):
             company=original.company,
             customer_number=original.customer_number,
             cc=sorted(
-                ({*original.cc, original.requester_email} if request.cc is None else set(request.cc)) - {me.email}
+                ({*original.cc, original.requester_email} if request.cc is None else set(request.cc))
+                - {me.email}
             ),
             follow_up_of=original.ticket_id,
         )

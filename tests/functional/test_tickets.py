@@ -346,6 +346,10 @@ def test_requester_edits_and_manages_cc_and_cc_participants_may_read_and_reply(
     )
     assert cc.body["cc"] == [outsider.email]
     assert accounts.call("GET", f"/tickets/{tid}", token=outsider.access_token).status == 200
+    shared = accounts.call("GET", "/tickets", token=outsider.access_token, query={"scope": "shared"})
+    assert [t["id"] for t in shared.body["items"]] == [tid], "a CC finds the ticket in a list"
+    mine = accounts.call("GET", "/tickets", token=outsider.access_token, query={"status": "all"})
+    assert tid not in [t["id"] for t in mine.body["items"]]
     assert (
         accounts.call(
             "POST",
@@ -357,6 +361,8 @@ def test_requester_edits_and_manages_cc_and_cc_participants_may_read_and_reply(
     )
     removed = accounts.call("DELETE", f"/tickets/{tid}/cc/{outsider.email}", token=requester.access_token)
     assert removed.body["cc"] == []
+    gone = accounts.call("GET", "/tickets", token=outsider.access_token, query={"scope": "shared"})
+    assert gone.body["items"] == []
     assert accounts.call("GET", f"/tickets/{tid}", token=outsider.access_token).status == 404
 
     assert accounts.call("POST", f"/tickets/{tid}/close", token=requester.access_token).status == 200

@@ -74,10 +74,16 @@ def submit(body: Annotated[models.Submission, Body()]) -> Response[models.Ticket
 
 
 @router.get(
-    "/tickets", summary="My tickets or my organisation's, newest activity first", tags=TAGS, responses=ERRORS
+    "/tickets",
+    summary="My tickets, my organisation's, or those I am in copy of (newest activity, or newest shared, first)",
+    tags=TAGS,
+    responses=ERRORS,
 )
 def list_tickets(
-    scope: Annotated[Literal["mine", "organisation"], Query()] = "mine",
+    scope: Annotated[
+        Literal["mine", "organisation", "shared"],
+        Query(description="mine: created by me; organisation: my organisation's; shared: in copy of (CC)"),
+    ] = "mine",
     status: Annotated[
         StatusFilter,
         Query(description="open (also in progress and waiting), waiting (for your answer), closed, all"),
