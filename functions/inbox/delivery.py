@@ -109,6 +109,11 @@ class InboxDelivery:
                 "registered": recipient.user_id is not None,
                 "reply_marker": "Reply-To" in threading,
                 "requester_name": data.requester.full_name or data.requester.email,
+                "request_type": getattr(data.request_type_name, recipient.language, ""),
+                "details": [
+                    (getattr(d.label, recipient.language), getattr(d.value, recipient.language))
+                    for d in data.details
+                ],
             }
             self._deliver(
                 detail.metadata.event_id,

@@ -25,6 +25,18 @@ class Requester(_Lenient):
     language: Literal["de", "en"] = "de"
 
 
+class LocalText(_Lenient):
+    de: str
+    en: str
+
+
+class Detail(_Lenient):
+    """A filled-in field of the ticket's request type, as each language shows it."""
+
+    label: LocalText
+    value: LocalText
+
+
 class TicketData(_Lenient):
     ticket_id: str
     case_number: str
@@ -38,6 +50,10 @@ class TicketData(_Lenient):
     body: str | None = None
     author: dict[str, object] | None = None
     from_status: str | None = None
+    request_type_name: LocalText | None = Field(default=None, description="TicketCreated: the type's name")
+    details: list[Detail] = Field(
+        default_factory=list, description="TicketCreated: the type's filled-in fields"
+    )
 
 
 class InvoiceData(_Lenient):

@@ -31,7 +31,7 @@ from tickets import rules
 from tickets.agent_directory import AgentDirectory
 from tickets.attachments import AttachmentLinks
 from tickets.records import Additions, AttachmentRecord, TicketRecord, TicketView, TimelineRecord
-from tickets.request_types import RequestType, seed
+from tickets.request_types import RequestType, described, seed
 from tickets.store import TicketsStore
 
 if TYPE_CHECKING:
@@ -176,6 +176,7 @@ class TicketsCore:
         additions: Additions | None = None,
         follow_up_of: str | None = None,
         ticket_id: str | None = None,
+        shown_as: RequestType | None = None,
         **values: Any,
     ) -> TicketView:
         ticket_id = ticket_id or new_id()
@@ -200,7 +201,13 @@ class TicketsCore:
             "ticket created", extra={"ticket_id": ticket.ticket_id, "case_number": ticket.case_number}
         )
         self._publish(
-            self._event("TicketCreated", ticket, description=ticket.description, follow_up_of=follow_up_of)
+            self._event(
+                "TicketCreated",
+                ticket,
+                description=ticket.description,
+                follow_up_of=follow_up_of,
+                **(described(shown_as, ticket.fields) if shown_as else {}),
+            )
         )
         attached = [
             dataclasses.replace(u, ticket_id=ticket_id) for u in [*additions.uploads, *additions.files]

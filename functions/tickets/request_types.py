@@ -7,6 +7,7 @@ deployment) and seeded with the six types of the help centre.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from functools import cache
 from typing import Annotated, Any, Literal
@@ -15,7 +16,7 @@ from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from shared.errors import FieldError
-from shared.i18n import Choices
+from shared.i18n import Choices, Language, render
 from shared.validation import CleanText
 
 FieldKind = Literal["text", "textarea", "number", "select", "date", "url"]
@@ -180,6 +181,31 @@ def _check(definition: FieldDefinition, raw: Any) -> tuple[Any, tuple[str, dict[
     if definition.kind == "url" and not _URL.match(text):
         return None, ("field.url", {})
     return text, None
+
+
+def described(request_type: RequestType, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The type's name and a ticket's filled-in fields as each language shows them (labels, option
+    labels, dates, numbers): what the messages about a new ticket quote, so the inbox thread of an
+    order or an application says what was asked for."""
+    details = [
+        {
+            "label": definition.label.model_dump(),
+            "value": {
+                language: _shown(definition, values[definition.key], language) for language in ("de", "en")
+            },
+        }
+        for definition in request_type.fields
+        if values.get(definition.key) not in (None, "")
+    ]
+    return {"request_type_name": request_type.name.model_dump(), "details": details}
+
+
+def _shown(definition: FieldDefinition, value: Any, language: Language) -> str:
+    if isinstance(definition, SelectField):
+        return definition.label_of(str(value), language)
+    if isinstance(definition, DateField):
+        return render(date.fromisoformat(str(value)), language)
+    return render(value, language)
 
 
 def _t(de: str, en: str) -> LocalText:

@@ -52,6 +52,7 @@ class Submissions(TicketsCore):
         self._limit("ticket-address", request.email, self.settings.submissions_per_address_per_hour)
         request_type, fields = self._fields(request.request_type, request.fields)
         created = self._create(
+            shown_as=request_type,
             request_type=request_type.key,
             subject=request.subject,
             description=request.description,
@@ -74,6 +75,7 @@ class Submissions(TicketsCore):
         request_type, fields = self._fields(request.request_type, request.fields)
         uploads = self._uploads(caller.user_id, request.attachment_ids)
         created = self._create(
+            shown_as=request_type,
             request_type=request_type.key,
             subject=request.subject,
             description=request.description,

@@ -122,6 +122,26 @@ def test_an_agent_reply_reaches_inbox_and_mail(
     assert "<img" not in mails[-1]["html"]  # no tracking pixels
 
 
+def test_an_order_shows_its_type_and_fields_in_the_inbox_thread(
+    accounts: AccountsDriver, people: dict[str, Any], events: Events
+) -> None:
+    customer = people["colleague"]
+    ticket = submit(
+        accounts,
+        customer,
+        request_type="orders_applications",
+        fields={"product": "Zweiter Kalender", "quantity": 1200 // 2},
+    )
+    assert events.deliver() == []
+    message = inbox_of(accounts, customer.access_token)["items"][0]
+    assert message["ticket_id"] == ticket["id"]
+    for line in ("Anliegen: Anträge, Neubestellungen", "Produkt: Zweiter Kalender", "Menge: 600"):
+        assert line in message["body"]
+    mail = ticket_mails(accounts, customer.email)[-1]
+    assert "Menge: 600" in mail["text"]
+    assert "<dt>Produkt</dt><dd>Zweiter Kalender</dd>" in mail["html"]
+
+
 def test_internal_notes_and_customer_replies_send_nothing_to_customers(
     accounts: AccountsDriver, people: dict[str, Any], events: Events
 ) -> None:
