@@ -119,6 +119,10 @@ ROUTES: dict[tuple[str, str], Row] = {
         "signed_in", {"filename": "befund.pdf", "content_type": "application/pdf", "size": 1000}
     ),
     ("get", "/attachments/{attachment_id}"): Row("signed_in"),
+    ("post", "/attachments/anonymous"): Row(
+        "public", {"filename": "befund.pdf", "content_type": "application/pdf", "size": 1000}
+    ),
+    ("get", "/attachments/anonymous/{attachment_id}"): Row("public"),
     ("get", "/tickets/{ticket_id}/attachments/{attachment_id}"): Row("signed_in"),
     ("get", "/downloads/{token}"): Row("capability"),
     ("get", "/agent/tickets"): Row("agents"),

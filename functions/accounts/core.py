@@ -9,6 +9,7 @@ return the same whatever the address, and what differs happens only in the e-mai
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Literal
@@ -52,6 +53,8 @@ class AccountsCore:
     settings: AccountsSettings
     logger: Logger
     requests: Queue  # public requests the worker answers (registration, password reset)
+    # The calendars an organisation has set up (the notifications domain's count; API only).
+    calendar_usage: Callable[[str], int] | None = None
 
     # --- helpers -----------------------------------------------------------------------------
 

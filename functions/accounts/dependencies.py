@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from accounts.identity_provider import CognitoIdentityProvider
@@ -9,6 +11,7 @@ from accounts.service import AccountsService
 from accounts.settings import AccountsSettings, api_settings, worker_settings
 from accounts.store import AccountsStore
 from shared import aws, wiring
+from shared.calendar_usage import calendars_in_use
 from shared.clock import Clock
 from shared.cursors import CursorCodec
 from shared.log import get_logger
@@ -18,7 +21,12 @@ from shared.ratelimit import RateLimiter
 logger = get_logger("accounts")
 
 
-def _build(clock: Clock, settings: AccountsSettings, cursors: CursorCodec | None) -> AccountsService:
+def _build(
+    clock: Clock,
+    settings: AccountsSettings,
+    cursors: CursorCodec | None,
+    calendar_usage: Callable[[str], int] | None = None,
+) -> AccountsService:
     from shared import mail  # Jinja2 with the first mail, not at import
 
     return AccountsService(
@@ -31,12 +39,18 @@ def _build(clock: Clock, settings: AccountsSettings, cursors: CursorCodec | None
         settings=settings,
         logger=logger,
         requests=SqsQueue(aws.sqs(), settings.account_requests_queue_url),
+        calendar_usage=calendar_usage,
     )
 
 
 def _api(clock: Clock) -> AccountsService:
     settings = api_settings()
-    return _build(clock, settings, wiring.cursors(settings.signing_secret_arn))
+    return _build(
+        clock,
+        settings,
+        wiring.cursors(settings.signing_secret_arn),
+        partial(calendars_in_use, aws.dynamodb(), settings.notifications_table),
+    )
 
 
 def _worker(clock: Clock) -> AccountsService:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from accounts import models
 from accounts.store import InvitationRecord, MemberRecord, OrganisationView, UserRecord
+from shared.i18n import Language, text
 
 
 def to_profile(user: UserRecord) -> models.Profile:
@@ -45,17 +46,31 @@ def to_invitation(invitation: InvitationRecord) -> models.Invitation:
     )
 
 
-def to_organisation(view: OrganisationView, *, with_invitations: bool) -> models.Organisation:
+def to_organisation(
+    view: OrganisationView, *, with_invitations: bool, calendars_in_use: int, language: Language
+) -> models.Organisation:
     org = view.organisation
+    licensed = org.licensed_practitioners
     return models.Organisation(
         id=org.org_id,
         name=org.name,
-        licensed_practitioners=org.licensed_practitioners,
+        licensed_practitioners=licensed,
+        calendars_in_use=calendars_in_use,
+        licence_warning=text(
+            "organisation.licence_exceeded", language, count=licensed, in_use=calendars_in_use
+        )
+        if calendars_in_use > licensed
+        else None,
         member_count=org.member_count,
         created_at=org.created_at,
-        members=sorted(
-            (to_member(m) for m in view.members),
-            key=lambda m: (m.role != "admin", m.joined_at, m.full_name.casefold()),
-        ),
+        members=to_members(view),
         invitations=[to_invitation(i) for i in view.invitations] if with_invitations else None,
+    )
+
+
+def to_members(view: OrganisationView) -> list[models.Member]:
+    """Admins first, then by joining."""
+    return sorted(
+        (to_member(m) for m in view.members),
+        key=lambda m: (m.role != "admin", m.joined_at, m.full_name.casefold()),
     )

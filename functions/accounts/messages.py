@@ -38,6 +38,17 @@ MESSAGES: Catalogue = {
         "de": "Das Passwort braucht mindestens 10 Zeichen, Groß- und Kleinbuchstaben und eine Ziffer.",
         "en": "The password needs at least 10 characters, upper and lower case letters and a digit.",
     },
+    "organisation.licence_exceeded": {
+        "de": "Die Lizenz umfasst {count} Praxiskalender, eingerichtet sind {in_use}. Die eingerichteten "
+        "Kalender benachrichtigen weiter; einen neuen können Sie erst anlegen, wenn Sie Kalender löschen "
+        "oder die Lizenz erweitern.",
+        "en": {
+            "one": "The licence covers {count} practitioner calendar; {in_use} are set up. The calendars set "
+            "up keep notifying; you can add a new one once you delete calendars or extend the licence.",
+            "other": "The licence covers {count} practitioner calendars; {in_use} are set up. The calendars "
+            "set up keep notifying; you can add a new one once you delete calendars or extend the licence.",
+        },
+    },
     "organisation.not_found": {
         "de": "Die Organisation wurde nicht gefunden.",
         "en": "The organisation was not found.",

@@ -172,6 +172,12 @@ class Organisation(OutputModel):
     id: str
     name: str
     licensed_practitioners: int = Field(description="Practitioner calendars the licence allows")
+    calendars_in_use: int = Field(ge=0, description="Practitioner calendars set up (notification settings)")
+    licence_warning: str | None = Field(
+        default=None,
+        description="Set when more calendars are set up than the licence allows (after the licence was "
+        "lowered): the existing calendars keep notifying, a new one waits until there is room",
+    )
     member_count: int
     created_at: str
     members: list[Member]

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from accounts import models
 from accounts.core import AccountsCore, Role
-from accounts.mapping import to_invitation, to_member, to_organisation
+from accounts.mapping import to_invitation, to_member, to_members, to_organisation
 from accounts.store import (
     InvitationRecord,
     MemberRecord,
@@ -30,7 +30,9 @@ from shared.ids import new_id, new_token, token_digest
 class Organisations(AccountsCore):
     # --- organisations -----------------------------------------------------------------------
 
-    def create_organisation(self, caller: Caller, request: models.OrganisationCreate) -> models.Organisation:
+    def create_organisation(
+        self, caller: Caller, request: models.OrganisationCreate, language: Language
+    ) -> models.Organisation:
         user = self._profile(caller.user_id)
         if user.organisation_id:
             raise Conflict("organisation.member_elsewhere")
@@ -53,7 +55,9 @@ class Organisations(AccountsCore):
             ),
         )
         member = MemberRecord(org.org_id, user.user_id, user.full_name, user.email, "admin", now)
-        return to_organisation(OrganisationView(org, [member], []), with_invitations=True)
+        return to_organisation(
+            OrganisationView(org, [member], []), with_invitations=True, calendars_in_use=0, language=language
+        )
 
     def _view_for(self, caller: Caller, org_id: str) -> tuple[OrganisationView, MemberRecord | None]:
         """The organisation if the caller may see it (a member, or an agent); 404 for anyone else."""
@@ -72,13 +76,26 @@ class Organisations(AccountsCore):
         if member is None or member.role != "admin":
             raise Forbidden("organisation.admins_only")
 
-    def organisation(self, caller: Caller, org_id: str) -> models.Organisation:
+    def organisation(self, caller: Caller, org_id: str, language: Language) -> models.Organisation:
         view, member = self._view_for(caller, org_id)
         admin = caller.is_agent or (member is not None and member.role == "admin")
-        return to_organisation(view, with_invitations=admin)
+        return self._shown(view, admin, language)
+
+    def members(self, caller: Caller, org_id: str) -> list[models.Member]:
+        view, _member = self._view_for(caller, org_id)
+        return to_members(view)
+
+    def _shown(
+        self, view: OrganisationView, with_invitations: bool, language: Language
+    ) -> models.Organisation:
+        assert self.calendar_usage is not None, "the API wires the calendar count"
+        in_use = self.calendar_usage(view.organisation.org_id)
+        return to_organisation(
+            view, with_invitations=with_invitations, calendars_in_use=in_use, language=language
+        )
 
     def rename_organisation(
-        self, caller: Caller, org_id: str, request: models.OrganisationUpdate
+        self, caller: Caller, org_id: str, request: models.OrganisationUpdate, language: Language
     ) -> models.Organisation:
         view, member = self._view_for(caller, org_id)
         self._require_admin(caller, member)
@@ -88,7 +105,7 @@ class Organisations(AccountsCore):
             view.members,
             view.invitations,
         )
-        return to_organisation(renamed, with_invitations=True)
+        return self._shown(renamed, True, language)
 
     def invite(
         self, caller: Caller, org_id: str, request: models.InvitationCreate, language: Language

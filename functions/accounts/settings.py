@@ -25,6 +25,9 @@ class AccountsSettings(FunctionSettings):
 
 class AccountsApiSettings(AccountsSettings):
     signing_secret_arn: str = Field(min_length=1, description="Signs list cursors")
+    notifications_table: str = Field(
+        min_length=1, description="Read-only: an organisation's calendars in use, shown beside its licence"
+    )
 
 
 def api_settings() -> AccountsApiSettings:

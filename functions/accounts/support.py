@@ -9,6 +9,7 @@ from shared.errors import (
     NotFound,
 )
 from shared.events import DomainEvent
+from shared.i18n import Language
 from shared.identity import Caller
 
 
@@ -45,17 +46,27 @@ class Support(Organisations):
             next_cursor=next_cursor,
         )
 
-    def agent_organisation(self, caller: Caller, org_id: str) -> models.Organisation:
+    def agent_organisation(self, caller: Caller, org_id: str, language: Language) -> models.Organisation:
         caller.require_agent()
-        return self.organisation(caller, org_id)
+        return self.organisation(caller, org_id, language)
 
-    def set_licence(self, caller: Caller, org_id: str, request: models.LicenceChange) -> models.Organisation:
+    def set_licence(
+        self, caller: Caller, org_id: str, request: models.LicenceChange, language: Language
+    ) -> models.Organisation:
+        """Sets the licence. Lowered below the calendars set up, it is accepted (a contract changed) and
+        the answer warns: the calendars keep notifying, no new one can be added until there is room;
+        the event tells the organisation's admins the same."""
         caller.require_agent()
         self.store.set_licence(org_id, request.licensed_practitioners)
+        shown = self.organisation(caller, org_id, language)
         self._publish(
             DomainEvent(
                 "OrganisationLicenceChanged",
-                {"organisation_id": org_id, "licensed_practitioners": request.licensed_practitioners},
+                {
+                    "organisation_id": org_id,
+                    "licensed_practitioners": request.licensed_practitioners,
+                    "calendars_in_use": shown.calendars_in_use,
+                },
             )
         )
-        return self.organisation(caller, org_id)
+        return shown

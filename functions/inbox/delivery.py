@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 
-from inbox.events import InvoiceDetail, TicketData, TicketDetail
+from inbox.events import InvoiceDetail, LicenceDetail, TicketData, TicketDetail
 from inbox.service import message_of
 from inbox.store import InboxStore, Kind
 from shared import replies
 from shared.clock import Clock, iso
 from shared.directory import Directory
-from shared.i18n import Language, money, render
+from shared.i18n import Language, money, render, text
 from shared.mail import Mailer
 
 if TYPE_CHECKING:
@@ -73,6 +73,8 @@ class InboxDelivery:
         detail_type = event.get("detail-type")
         if detail_type == "InvoiceIssued":
             return self._invoice(InvoiceDetail.model_validate(event["detail"]))
+        if detail_type == "OrganisationLicenceChanged":
+            return self._licence(LicenceDetail.model_validate(event["detail"]))
         if detail_type in ("TicketCreated", "TicketCommented", "TicketStatusChanged", "TicketCcChanged"):
             return self._ticket(str(detail_type), TicketDetail.model_validate(event["detail"]))
         raise ValueError(f"the inbox does not consume {detail_type!r}")
@@ -156,15 +158,50 @@ class InboxDelivery:
             return Recipient(address, "de", None, None)
         return Recipient(address, profile.language, profile.user_id, profile.full_name)
 
-    # --- invoices --------------------------------------------------------------------------
+    # --- invoices and licences -------------------------------------------------------------
+
+    def _admins(self, organisation_id: str) -> list[Recipient]:
+        recipients = []
+        for admin in (m for m in self.directory.members(organisation_id) if m.role == "admin"):
+            profile = self.directory.profile(admin.user_id)
+            language: Language = profile.language if profile else "de"
+            recipients.append(Recipient(admin.email, language, admin.user_id, admin.full_name))
+        return recipients
+
+    def _licence(self, detail: LicenceDetail) -> int:
+        """A licence lowered below the calendars set up: the admins learn what that means."""
+        data = detail.data
+        if data.calendars_in_use <= data.licensed_practitioners:
+            return 0
+        admins = self._admins(data.organisation_id)
+        for recipient in admins:
+            context = {
+                "full_name": recipient.full_name or "",
+                "covers": text(
+                    "licence.covers",
+                    recipient.language,
+                    count=data.licensed_practitioners,
+                    in_use=data.calendars_in_use,
+                ),
+                "calendars_url": self._portal("organisation/kalender"),
+            }
+            self._deliver(
+                detail.metadata.event_id,
+                recipient,
+                "invoice",
+                "licence_exceeded",
+                context,
+                detail.metadata.event_id,
+                None,
+                link=context["calendars_url"],
+            )
+        return len(admins)
 
     def _invoice(self, detail: InvoiceDetail) -> int:
         data = detail.data
-        admins = [m for m in self.directory.members(data.organisation_id) if m.role == "admin"]
-        for admin in admins:
-            profile = self.directory.profile(admin.user_id)
-            language: Language = profile.language if profile else "de"
-            recipient = Recipient(admin.email, language, admin.user_id, admin.full_name)
+        admins = self._admins(data.organisation_id)
+        for recipient in admins:
+            language = recipient.language
             context = {
                 "full_name": recipient.full_name or "",
                 "invoice_number": data.invoice_number,

@@ -66,6 +66,17 @@ class InvoiceData(_Lenient):
     url: str
 
 
+class LicenceData(_Lenient):
+    organisation_id: str
+    licensed_practitioners: int = Field(ge=1)
+    calendars_in_use: int = Field(default=0, ge=0)
+
+
+class LicenceDetail(_Lenient):
+    metadata: Metadata
+    data: LicenceData
+
+
 class TicketDetail(_Lenient):
     metadata: Metadata
     data: TicketData

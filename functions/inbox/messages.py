@@ -14,6 +14,17 @@ MESSAGES: Catalogue = {
         "de": "Die Nachricht wurde nicht gefunden.",
         "en": "The message was not found.",
     },
+    # Mail text (licence_exceeded): the licence beside the calendars set up.
+    "licence.covers": {
+        "de": {
+            "one": "Ihre Lizenz umfasst jetzt {count} Praxiskalender; eingerichtet sind {in_use}.",
+            "other": "Ihre Lizenz umfasst jetzt {count} Praxiskalender; eingerichtet sind {in_use}.",
+        },
+        "en": {
+            "one": "Your licence now covers {count} practitioner calendar; {in_use} are set up.",
+            "other": "Your licence now covers {count} practitioner calendars; {in_use} are set up.",
+        },
+    },
 }
 
 i18n.register(MESSAGES)

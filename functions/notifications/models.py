@@ -59,6 +59,10 @@ class CalendarPage(OutputModel):
 
     items: list[Calendar]
     next_cursor: str | None = Field(default=None, description="Always null: one page holds the whole list")
+    licensed_practitioners: int = Field(
+        description="Calendars the licence allows; more items than this after the licence was lowered: "
+        "they keep notifying, a new one waits until there is room"
+    )
 
 
 class Delivery(OutputModel):

@@ -59,9 +59,13 @@ class CalendarsService:
         self.store.create_calendar(calendar, licensed)
         return to_calendar(calendar, [], language)
 
-    def list(self, caller: Caller, org_id: str, language: Language) -> list[models.Calendar]:
-        self._membership(caller, org_id, admin=False)
-        return [to_calendar(c, [], language) for c in self.store.calendars(org_id)]
+    def list(self, caller: Caller, org_id: str, language: Language) -> models.CalendarPage:
+        licensed = self._membership(caller, org_id, admin=False)
+        assert licensed is not None
+        return models.CalendarPage(
+            items=[to_calendar(c, [], language) for c in self.store.calendars(org_id)],
+            licensed_practitioners=licensed,
+        )
 
     def get(self, caller: Caller, calendar_id: str, language: Language) -> models.Calendar:
         return to_calendar(self._calendar(caller, calendar_id, admin=False), [], language)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import ClientError
 
+from shared.calendar_usage import COUNT_ATTRIBUTE, counter_key
 from shared.cursors import CursorCodec
 from shared.dynamo import (
     cancellation_reasons,
@@ -86,8 +87,7 @@ def _calendar_key(calendar_id: str) -> dict[str, Any]:
     return key(f"CALENDAR#{calendar_id}", "CONFIG")
 
 
-def _counter_key(org_id: str) -> dict[str, Any]:
-    return key(f"ORG#{org_id}", "CALENDAR_COUNT")
+_counter_key = counter_key
 
 
 class NotificationsStore:
@@ -121,7 +121,7 @@ class NotificationsStore:
                             "Key": _counter_key(calendar.org_id),
                             "UpdateExpression": "ADD #c :one",
                             "ConditionExpression": "attribute_not_exists(#c) OR #c < :licensed",
-                            "ExpressionAttributeNames": {"#c": "count"},
+                            "ExpressionAttributeNames": {"#c": COUNT_ATTRIBUTE},
                             "ExpressionAttributeValues": to_item({":one": 1, ":licensed": licensed}),
                         }
                     },
@@ -174,7 +174,7 @@ class NotificationsStore:
                             "TableName": self._table,
                             "Key": _counter_key(calendar.org_id),
                             "UpdateExpression": "ADD #c :minus",
-                            "ExpressionAttributeNames": {"#c": "count"},
+                            "ExpressionAttributeNames": {"#c": COUNT_ATTRIBUTE},
                             "ExpressionAttributeValues": to_item({":minus": -1}),
                         }
                     },

@@ -23,6 +23,8 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from shared.ids import token_digest
+
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
@@ -50,6 +52,14 @@ _PDF_DANGEROUS_ACTIONS = frozenset(
 )
 MAX_PIXELS = 50_000_000
 MAX_PDF_OBJECTS = 50_000
+
+
+MAX_FORM_FILES = 10  # files one anonymous form may upload (as many as one request may attach)
+
+
+def anonymous_owner(upload_token: str) -> str:
+    """Who owns an anonymous form's uploads: a digest of its token (the table never holds the token)."""
+    return f"anon-{token_digest(upload_token)}"
 
 
 def upload_key(owner_id: str, attachment_id: str) -> str:

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from shared.errors import FieldError, Invalid, NotFound
 from shared.identity import Caller
-from shared.ids import new_id
+from shared.ids import new_id, new_token, token_digest
 from tickets import downloads, models
-from tickets.attachments import ALLOWED_TYPES, filename_for, is_servable, upload_key
+from tickets.attachments import (
+    ALLOWED_TYPES,
+    MAX_FORM_FILES,
+    anonymous_owner,
+    filename_for,
+    is_servable,
+    upload_key,
+)
 from tickets.core import TicketsCore
 from tickets.mapping import to_attachment
 from tickets.records import AttachmentRecord
@@ -14,6 +21,25 @@ from tickets.records import AttachmentRecord
 
 class Files(TicketsCore):
     def upload_slot(self, caller: Caller, request: models.UploadRequest) -> models.UploadSlot:
+        self._check_upload(request)
+        return self._slot(caller.user_id, request)
+
+    def anonymous_upload_slot(
+        self, request: models.AnonymousUploadRequest, source_ip: str
+    ) -> models.AnonymousUploadSlot:
+        """A slot for the public form: its files belong to the form's upload token (new with the first
+        file), limited per source address and per form like the form itself."""
+        self._check_upload(request)
+        self._limit("upload-source", source_ip, self.settings.anonymous_uploads_per_source_per_hour)
+        token = request.upload_token or new_token()
+        self._limit("upload-form", token_digest(token), MAX_FORM_FILES)
+        slot = self._slot(anonymous_owner(token), request)
+        return models.AnonymousUploadSlot(**slot.model_dump(), upload_token=token)
+
+    def anonymous_upload_state(self, upload_token: str, attachment_id: str) -> models.Attachment:
+        return self._upload_state(anonymous_owner(upload_token), attachment_id)
+
+    def _check_upload(self, request: models.UploadRequest) -> None:
         if request.content_type not in ALLOWED_TYPES:
             raise Invalid(
                 "request.invalid", fields=[FieldError("content_type", "attachment.type_not_allowed")]
@@ -29,11 +55,13 @@ class Files(TicketsCore):
                     )
                 ],
             )
+
+    def _slot(self, owner_id: str, request: models.UploadRequest) -> models.UploadSlot:
         attachment_id = new_id()
-        object_key = upload_key(caller.user_id, attachment_id)
+        object_key = upload_key(owner_id, attachment_id)
         upload = AttachmentRecord(
             attachment_id=attachment_id,
-            owner_id=caller.user_id,
+            owner_id=owner_id,
             filename=filename_for(request.filename, request.content_type),
             content_type=request.content_type,
             size=request.size,
@@ -53,7 +81,10 @@ class Files(TicketsCore):
         )
 
     def upload_state(self, caller: Caller, attachment_id: str) -> models.Attachment:
-        upload = self.store.uploads(caller.user_id, [attachment_id]).get(attachment_id)
+        return self._upload_state(caller.user_id, attachment_id)
+
+    def _upload_state(self, owner_id: str, attachment_id: str) -> models.Attachment:
+        upload = self.store.uploads(owner_id, [attachment_id]).get(attachment_id)
         if upload is None:
             raise NotFound("attachment.not_found")
         return to_attachment(upload)

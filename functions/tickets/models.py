@@ -23,6 +23,15 @@ Description = Annotated[
 ]
 Body = Annotated[str, Multiline(), Field(min_length=1, max_length=20000)]
 AttachmentIds = Annotated[list[str], Field(default_factory=list, max_length=10)]
+UploadToken = Annotated[
+    str,
+    Field(
+        min_length=32,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="The upload token of an anonymous form: whoever holds it may see and attach its files",
+    ),
+]
 
 
 def _keys_as_property_names(schema: dict[str, Any]) -> None:
@@ -68,6 +77,8 @@ class AnonymousSubmission(InputModel):
         description="Must be true: the privacy policy was accepted", json_schema_extra=ACCEPTED
     )
     language: Literal["de", "en"] = "de"
+    attachment_ids: AttachmentIds = Field(description="Clean files uploaded with POST /attachments/anonymous")
+    upload_token: UploadToken | None = Field(default=None, description="Required with attachment_ids")
 
 
 class Submission(InputModel):
@@ -130,11 +141,25 @@ class UploadRequest(InputModel):
     size: int = Field(ge=1, le=MAX_ATTACHMENT_BYTES, description="Bytes; at most 4 MB")
 
 
+class AnonymousUploadRequest(UploadRequest):
+    upload_token: UploadToken | None = Field(
+        default=None,
+        description="Another file of the same form: the token the first slot gave; absent: a new form",
+    )
+
+
 class UploadSlot(OutputModel):
     attachment_id: str
     url: str
     fields: dict[str, str] = Field(description="Form fields to send with the file in a multipart POST")
     expires_in: int
+
+
+class AnonymousUploadSlot(UploadSlot):
+    upload_token: str = Field(
+        description="Keep it with the form: send it with further files, when asking a file's state "
+        "(header Upload-Token) and with the request (upload_token)"
+    )
 
 
 class Download(OutputModel):

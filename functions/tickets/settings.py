@@ -22,6 +22,7 @@ class TicketsSettings(AttachmentScanSettings):
     download_link_seconds: int = Field(default=60, ge=10, le=3600)
     requests_per_source_per_hour: int = Field(default=30, ge=1)
     submissions_per_address_per_hour: int = Field(default=5, ge=1)
+    anonymous_uploads_per_source_per_hour: int = Field(default=30, ge=1)
     page_size: int = Field(default=25, ge=1, le=100)
 
 

@@ -8,6 +8,7 @@ from shared.errors import Conflict, FieldError, Forbidden, Invalid
 from shared.i18n import Language, text
 from shared.identity import Caller
 from tickets import models
+from tickets.attachments import anonymous_owner
 from tickets.core import TicketsCore
 from tickets.mapping import to_ticket
 from tickets.records import Additions
@@ -51,6 +52,11 @@ class Submissions(TicketsCore):
         self._limit("ticket-source", source_ip, self.settings.requests_per_source_per_hour)
         self._limit("ticket-address", request.email, self.settings.submissions_per_address_per_hour)
         request_type, fields = self._fields(request.request_type, request.fields)
+        uploads = []
+        if request.attachment_ids:
+            if request.upload_token is None:
+                raise Invalid("request.invalid", fields=[FieldError("upload_token", "field.missing")])
+            uploads = self._uploads(anonymous_owner(request.upload_token), request.attachment_ids)
         created = self._create(
             shown_as=request_type,
             request_type=request_type.key,
@@ -65,6 +71,7 @@ class Submissions(TicketsCore):
             company=request.company,
             customer_number=request.customer_number,
             cc=[],
+            additions=Additions(uploads=uploads),
         )
         return models.Submitted(
             message=text("ticket.submitted", language), case_number=created.ticket.case_number

@@ -330,3 +330,80 @@ def test_an_empty_object_ends_rejected_not_pending(accounts: AccountsDriver, peo
     s3.put_object(Bucket=bucket, Key=slot["fields"]["key"], Body=b"")  # as if the policy had let it through
     assert scan(accounts, slot["fields"]["key"], 0)["results"] == ["rejected"]
     assert state(accounts, customer, slot["attachment_id"]) == "rejected"
+
+
+def anonymous_upload(
+    accounts: AccountsDriver, content: bytes, filename: str, content_type: str, token: str | None = None
+) -> tuple[str, str]:
+    """The public form's upload: slot, the browser's POST to S3, the scan; (attachment id, upload token)."""
+    body = {"filename": filename, "content_type": content_type, "size": len(content)}
+    slot = accounts.call(
+        "POST", "/attachments/anonymous", json_body=body | ({"upload_token": token} if token else {})
+    )
+    assert slot.status == 201, slot.body
+    posted = requests.post(
+        slot.body["url"], data=slot.body["fields"], files={"file": (filename, content)}, timeout=30
+    )
+    assert posted.ok
+    scan(accounts, slot.body["fields"]["key"], len(content))
+    return slot.body["attachment_id"], slot.body["upload_token"]
+
+
+def test_the_public_form_attaches_a_checked_file_that_only_its_token_reaches(
+    accounts: AccountsDriver, people: dict[str, Any]
+) -> None:
+    from tests.functional.conftest import anonymous_body
+
+    clean, token = anonymous_upload(accounts, PDF, "Befund.pdf", "application/pdf")
+    disguised, same = anonymous_upload(accounts, HTML, "foto.png", "image/png", token)
+    assert same == token  # one form, one token
+
+    def state_of(attachment_id: str, upload_token: str | None) -> Any:
+        headers = {"Upload-Token": upload_token} if upload_token else {}
+        return accounts.call("GET", f"/attachments/anonymous/{attachment_id}", headers=headers)
+
+    assert [state_of(clean, token).body["state"], state_of(disguised, token).body["state"]] == [
+        "clean",
+        "rejected",
+    ]
+    _, stranger = anonymous_upload(accounts, PNG, "x.png", "image/png")
+    assert state_of(clean, stranger).status == 404  # another form's token sees nothing
+    assert set(state_of(clean, None).error["fields"]) == {"upload-token"}  # the header, named
+    mine, _ = upload(accounts, people["admin"], PDF, "eigen.pdf", "application/pdf")
+
+    address = accounts.new_email("gast")
+    refused = [
+        accounts.call("POST", "/tickets/anonymous", json_body=anonymous_body(email=address, **extra))
+        for extra in (
+            {"attachment_ids": [clean]},  # no token
+            {"attachment_ids": [clean, disguised], "upload_token": token},
+            {"attachment_ids": [mine], "upload_token": token},  # a signed-in person's upload
+            {"attachment_ids": [clean], "upload_token": stranger},
+        )
+    ]
+    assert [sorted(r.error["fields"]) for r in refused] == [
+        ["upload_token"],
+        ["attachment_ids[1]"],
+        ["attachment_ids[0]"],
+        ["attachment_ids[0]"],
+    ]
+    submitted = accounts.call(
+        "POST",
+        "/tickets/anonymous",
+        json_body=anonymous_body(email=address, attachment_ids=[clean], upload_token=token),
+    )
+    assert submitted.status == 202, submitted.body
+    agent = people["agent"]
+    listed = accounts.call("GET", "/agent/tickets", token=agent.access_token, query={"status": "all"}).body
+    ticket = next(t for t in listed["items"] if t["case_number"] == submitted.body["case_number"])
+    shown = accounts.call("GET", f"/tickets/{ticket['id']}", token=agent.access_token).body
+    assert [a["filename"] for a in shown["attachments"]] == ["Befund.pdf"]
+    link = accounts.call("GET", f"/tickets/{ticket['id']}/attachments/{clean}", token=agent.access_token)
+    assert accounts.fetch(link.body["url"]).raw == PDF
+    assert state_of(clean, token).status == 404  # attached once, it is the ticket's now
+
+
+def test_public_upload_slots_are_limited_per_source_address(accounts: AccountsDriver) -> None:
+    body = {"filename": "a.pdf", "content_type": "application/pdf", "size": 100}
+    statuses = [accounts.call("POST", "/attachments/anonymous", json_body=body).status for _ in range(6)]
+    assert statuses == [201] * 5 + [429]  # 5 per source address and hour in the functional stack

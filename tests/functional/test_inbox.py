@@ -492,3 +492,53 @@ def test_a_broadcast_to_chosen_organisations_reaches_only_their_members(
         json_body={"subject": "Spam!", "body": "Kaufen Sie jetzt!!!"},
     )
     assert customer_try.status == 403
+
+
+def test_a_licence_lowered_below_the_calendars_set_up_warns_the_agent_and_the_admins(
+    accounts: AccountsDriver, people: dict[str, Any], events: Events
+) -> None:
+    admin, colleague, agent, org_id = people["admin"], people["colleague"], people["agent"], people["org_id"]
+
+    def licence(count: int) -> Any:
+        return accounts.call(
+            "PUT",
+            f"/agent/organisations/{org_id}/licence",
+            token=agent.access_token,
+            json_body={"licensed_practitioners": count},
+        )
+
+    def calendar(name: str) -> int:
+        return accounts.call(
+            "POST", f"/organisations/{org_id}/calendars", token=admin.access_token, json_body={"name": name}
+        ).status
+
+    assert licence(2).body["licence_warning"] is None
+    assert [calendar("Dr. Eins"), calendar("Dr. Zwei")] == [201, 201]
+    events.deliver()
+    lowered = licence(1)
+    assert lowered.status == 200
+    assert (lowered.body["licensed_practitioners"], lowered.body["calendars_in_use"]) == (1, 2)
+    assert lowered.body["licence_warning"].startswith(
+        "Die Lizenz umfasst 1 Praxiskalender, eingerichtet sind 2."
+    )
+    shown = accounts.call(
+        "GET", f"/organisations/{org_id}", token=admin.access_token, headers={"Accept-Language": "en"}
+    ).body
+    assert shown["licence_warning"].startswith("The licence covers 1 practitioner calendar; 2 are set up.")
+    assert calendar("Dr. Drei") == 409  # no new one while over the licence; the two keep working
+    listed = accounts.call("GET", f"/organisations/{org_id}/calendars", token=colleague.access_token).body
+    assert (len(listed["items"]), listed["licensed_practitioners"]) == (2, 1)
+
+    assert events.deliver() == []
+    notices = inbox_of(accounts, admin.access_token, kind="invoice")["items"]
+    assert len(notices) == 1
+    notice = notices[0]
+    assert notice["subject"] == "Ihre Lizenz umfasst weniger Praxiskalender, als eingerichtet sind"
+    assert "Die eingerichteten Kalender benachrichtigen weiter" in notice["body"]
+    assert accounts.mails_to(admin.email)[-1]["subject"] == notice["subject"]
+    assert inbox_of(accounts, colleague.access_token, kind="invoice")["items"] == []  # admins only
+
+    raised = licence(3)
+    assert (raised.body["calendars_in_use"], raised.body["licence_warning"]) == (2, None)
+    assert events.deliver() == []
+    assert len(inbox_of(accounts, admin.access_token, kind="invoice")["items"]) == 1

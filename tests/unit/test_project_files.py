@@ -161,6 +161,8 @@ def test_public_routes_are_exactly_the_intended_ones() -> None:
         ("post", "/accounts/password/reset"),
         ("get", "/request-types"),
         ("post", "/tickets/anonymous"),
+        ("post", "/attachments/anonymous"),
+        ("get", "/attachments/anonymous/{attachment_id}"),
         ("get", "/kb/folders"),
         ("get", "/kb/folders/{folder_id}"),
         ("get", "/kb/articles/{article_id}"),

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from accounts import models
 from accounts.dependencies import service
-from shared.resolver import Cursor, current_caller
+from shared.resolver import Cursor, current_caller, language
 from shared.validation import Email
 
 router = APIGatewayHttpRouter()
@@ -43,7 +43,7 @@ def agent_organisations(
     "/agent/organisations/<org_id>", summary="An organisation with members and invitations", tags=TAGS
 )
 def agent_organisation(org_id: str) -> models.Organisation:
-    return service().agent_organisation(current_caller(router), org_id)
+    return service().agent_organisation(current_caller(router), org_id, language(router))
 
 
 @router.put(
@@ -53,4 +53,4 @@ def agent_organisation(org_id: str) -> models.Organisation:
     responses=ERRORS,
 )
 def set_licence(org_id: str, body: Annotated[models.LicenceChange, Body()]) -> models.Organisation:
-    return service().set_licence(current_caller(router), org_id, body)
+    return service().set_licence(current_caller(router), org_id, body, language(router))

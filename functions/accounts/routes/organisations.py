@@ -33,7 +33,7 @@ ERRORS: dict[int, OpenAPIResponse] = {
     tags=TAGS,
 )
 def create_organisation(body: Annotated[models.OrganisationCreate, Body()]) -> Response[models.Organisation]:
-    made = service().create_organisation(current_caller(router), body)
+    made = service().create_organisation(current_caller(router), body, language(router))
     return created(made)
 
 
@@ -41,19 +41,19 @@ def create_organisation(body: Annotated[models.OrganisationCreate, Body()]) -> R
     "/organisations/<org_id>", summary="An organisation with its members", tags=TAGS, responses=ERRORS
 )
 def get_organisation(org_id: str) -> models.Organisation:
-    return service().organisation(current_caller(router), org_id)
+    return service().organisation(current_caller(router), org_id, language(router))
 
 
 @router.patch("/organisations/<org_id>", summary="Rename (admins)", tags=TAGS, responses=ERRORS)
 def rename_organisation(
     org_id: str, body: Annotated[models.OrganisationUpdate, Body()]
 ) -> models.Organisation:
-    return service().rename_organisation(current_caller(router), org_id, body)
+    return service().rename_organisation(current_caller(router), org_id, body, language(router))
 
 
 @router.get("/organisations/<org_id>/members", summary="The members", tags=TAGS, responses=ERRORS)
 def list_members(org_id: str) -> models.MemberPage:
-    return models.MemberPage(items=service().organisation(current_caller(router), org_id).members)
+    return models.MemberPage(items=service().members(current_caller(router), org_id))
 
 
 @router.patch(

@@ -41,7 +41,7 @@ def create_calendar(org_id: str, body: Annotated[models.CalendarCreate, Body()])
     "/organisations/<org_id>/calendars", summary="The organisation's calendars", tags=TAGS, responses=ERRORS
 )
 def list_calendars(org_id: str) -> models.CalendarPage:
-    return models.CalendarPage(items=service().list(current_caller(router), org_id, language(router)))
+    return service().list(current_caller(router), org_id, language(router))
 
 
 @router.get(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
@@ -167,6 +167,35 @@ def remove_cc(ticket_id: str, email: str) -> models.Ticket:
 def upload_slot(body: Annotated[models.UploadRequest, Body()]) -> Response[models.UploadSlot]:
     slot = service().upload_slot(current_caller(router), body)
     return created(slot)
+
+
+@router.post(
+    "/attachments/anonymous",
+    summary="An upload slot for the public form (no account): the same checks, limited per source "
+    "address and per form; the answer's upload_token ties the form's files together",
+    tags=["Attachments"],
+    responses={
+        201: {"description": "Slot", "content": {"application/json": {"model": models.AnonymousUploadSlot}}},
+        **ERRORS,
+    },
+)
+def anonymous_upload_slot(
+    body: Annotated[models.AnonymousUploadRequest, Body()],
+) -> Response[models.AnonymousUploadSlot]:
+    source_ip = str(router.current_event.request_context.http.source_ip)
+    return created(service().anonymous_upload_slot(body, source_ip))
+
+
+@router.get(
+    "/attachments/anonymous/<attachment_id>",
+    summary="State of a file of the public form (pending, clean, rejected); the form's token proves it is yours",
+    tags=["Attachments"],
+    responses=ERRORS,
+)
+def anonymous_upload_state(
+    attachment_id: str, upload_token: Annotated[models.UploadToken, Header()]
+) -> models.Attachment:
+    return service().anonymous_upload_state(upload_token, attachment_id)
 
 
 @router.get(
