@@ -60,6 +60,7 @@ def function_environment(local_aws: LocalAws, tmp_path_factory: pytest.TempPathF
         "AccountsWorkerFunction",
         "AttachmentScanFunction",
         "TicketsMailFunction",
+        "TicketsEventsFunction",
         "TicketsFunction",
         "BroadcastSenderFunction",
         "InboxConsumerFunction",

@@ -39,7 +39,7 @@ MESSAGES: Catalogue = {
         "en": "The password needs at least 10 characters, upper and lower case letters and a digit.",
     },
     "organisation.licence_exceeded": {
-        "de": "Die Lizenz umfasst {count} Praxiskalender, eingerichtet sind {in_use}. Die eingerichteten "
+        "de": "Die Lizenz umfasst {count} Behandler-Kalender, eingerichtet sind {in_use}. Die eingerichteten "
         "Kalender benachrichtigen weiter; einen neuen können Sie erst anlegen, wenn Sie Kalender löschen "
         "oder die Lizenz erweitern.",
         "en": {

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from aws_lambda_powertools import Logger
 
@@ -109,6 +110,9 @@ class InboxDelivery:
                 "status_label": STATUS_LABELS.get(data.status, {}).get(recipient.language, data.status),
                 "ticket_url": self._portal(f"anfragen/{data.ticket_id}"),
                 "registered": recipient.user_id is not None,
+                # without an account: registering with this address brings the request into it
+                "registration_url": self._portal(f"registrieren#email={quote(recipient.email, safe='@')}"),
+                "cc_left_out": data.cc_left_out,
                 "reply_marker": "Reply-To" in threading,
                 "requester_name": data.requester.full_name or data.requester.email,
                 "request_type": getattr(data.request_type_name, recipient.language, ""),

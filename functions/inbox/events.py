@@ -54,6 +54,9 @@ class TicketData(_Lenient):
     details: list[Detail] = Field(
         default_factory=list, description="TicketCreated: the type's filled-in fields"
     )
+    cc_left_out: int = Field(
+        default=0, ge=0, description="TicketCreated by mail: addresses beyond the ten in copy"
+    )
 
 
 class InvoiceData(_Lenient):

@@ -17,8 +17,8 @@ MESSAGES: Catalogue = {
     # Mail text (licence_exceeded): the licence beside the calendars set up.
     "licence.covers": {
         "de": {
-            "one": "Ihre Lizenz umfasst jetzt {count} Praxiskalender; eingerichtet sind {in_use}.",
-            "other": "Ihre Lizenz umfasst jetzt {count} Praxiskalender; eingerichtet sind {in_use}.",
+            "one": "Ihre Lizenz umfasst jetzt {count} Behandler-Kalender; eingerichtet sind {in_use}.",
+            "other": "Ihre Lizenz umfasst jetzt {count} Behandler-Kalender; eingerichtet sind {in_use}.",
         },
         "en": {
             "one": "Your licence now covers {count} practitioner calendar; {in_use} are set up.",

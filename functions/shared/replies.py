@@ -67,6 +67,17 @@ def thread_root(domain: str, ticket_id: str) -> str:
     return f"<ticket-{ticket_id.lower()}@{domain}>"
 
 
+def thread_ticket(domain: str, message_ids: list[str]) -> str | None:
+    """The ticket whose thread one of these message ids (In-Reply-To, References) names, if any.
+    Anyone can write one: it is a hint, never a permission."""
+    pattern = re.compile(rf"^<ticket-([0-9a-hjkmnp-tv-z]{{26}})@{re.escape(domain.lower())}>$")
+    for message in message_ids:
+        found = pattern.match(message.strip().lower())
+        if found:
+            return found.group(1).upper()
+    return None
+
+
 def message_id(domain: str, event_id: str, recipient: str) -> str:
     tag = hashlib.sha256((normalise_or_none(recipient) or recipient).encode()).hexdigest()[:12]
     return f"<{event_id.lower()}.{tag}@{domain}>"

@@ -130,5 +130,10 @@ class BodyGate:
             return BodyRefused(422, "validation_error", "request.invalid", "field.too_deep")
         except ValueError:
             return BodyRefused(422, "validation_error", "request.invalid", "field.json_invalid")
+        if not isinstance(self._value, dict):
+            # Every body of this API is one JSON object. Said here because the validation after
+            # routing would take the first element of an array for the object (powertools
+            # normalises list values for query strings and bodies alike).
+            return BodyRefused(422, "validation_error", "request.invalid", "field.model_type")
         self._text = text
         return None

@@ -142,6 +142,11 @@ def message(key: str, lang: i18n.Language, status: int, **params: Any) -> str:
     return i18n.text(fallback, lang, **params)
 
 
+_VALIDATOR_STEP = re.compile(
+    r"^(\[key\]|constrained-\w+|(function|lax|strict)-[\w-]+(\[.*\])?|json-or-python\[.*\])$"
+)
+
+
 def field_path(loc: Sequence[str | int]) -> str:
     """('body', 'consent', 'version') -> 'consent.version'; ('body', 'cc', 0) -> 'cc[0]'."""
     parts = list(loc)
@@ -151,6 +156,8 @@ def field_path(loc: Sequence[str | int]) -> str:
         return "body"
     path = ""
     for part in parts:
+        if isinstance(part, str) and _VALIDATOR_STEP.match(part):
+            continue  # a union member's tag or a dict key's check: pydantic's words, not a field
         if isinstance(part, int):
             path += f"[{part}]"
         else:
@@ -197,9 +204,7 @@ def further_checks(*route_keys: str) -> Callable[[FurtherChecks], FurtherChecks]
     return register
 
 
-def _further_fields(
-    app: APIGatewayHttpResolver, lang: i18n.Language, known: dict[str, str], logger: Logger
-) -> dict[str, str]:
+def _further_fields(app: APIGatewayHttpResolver, lang: i18n.Language, logger: Logger) -> dict[str, str]:
     event = app.current_event.raw_event
     checks = _FURTHER.get(str(event.get("routeKey", "")))
     if checks is None:
@@ -212,7 +217,8 @@ def _further_fields(
     except Exception:  # a failing extra check must not hide the schema's answer
         logger.exception("further checks failed", extra={"route": str(event.get("routeKey", ""))})
         return {}
-    return {f.field: message(f.message_key, lang, 422, **f.params) for f in found if f.field not in known}
+    # the type's own rule is the more precise word on a field the schema also refused
+    return {f.field: message(f.message_key, lang, 422, **f.params) for f in found}
 
 
 def create_resolver(
@@ -229,7 +235,7 @@ def create_resolver(
     def on_validation(error: RequestValidationError) -> Response[Any]:
         lang = language(app)
         fields = validation_fields(error.errors(), lang)
-        fields |= _further_fields(app, lang, fields, logger)
+        fields |= _further_fields(app, lang, logger)
         logger.info("request rejected", extra={"reason": "validation", "fields": sorted(fields)})
         return error_response(422, "validation_error", i18n.text("request.invalid", lang), fields)
 

@@ -177,6 +177,7 @@ class TicketsCore:
         follow_up_of: str | None = None,
         ticket_id: str | None = None,
         shown_as: RequestType | None = None,
+        event_extras: dict[str, Any] | None = None,
         **values: Any,
     ) -> TicketView:
         ticket_id = ticket_id or new_id()
@@ -207,6 +208,7 @@ class TicketsCore:
                 description=ticket.description,
                 follow_up_of=follow_up_of,
                 **(described(shown_as, ticket.fields) if shown_as else {}),
+                **(event_extras or {}),
             )
         )
         attached = [

@@ -10,6 +10,7 @@ from shared.cursors import CursorCodec
 from shared.directory import Directory
 from shared.log import get_logger
 from shared.ratelimit import RateLimiter
+from shared.settings import load
 from tickets.agent_directory import AgentDirectory, CognitoAgentDirectory, NoAgentDirectory
 from tickets.attachments import AttachmentLinks
 from tickets.mailbox import S3Mailbox
@@ -64,5 +65,11 @@ def _mail(clock: Clock) -> tuple[TicketsService, S3Mailbox, Callable[[], bytes]]
     return service, mailbox, wiring.secret(settings.reply_secret_arn)
 
 
+def _consumer(clock: Clock) -> TicketsService:
+    """The account-events function: no links to sign, no agents to look up."""
+    return _build(clock, load(TicketsSettings), None, NoAgentDirectory(), _no_signing_key)
+
+
 service = wiring.Wiring(_api)
 mail = wiring.Wiring(_mail)
+consumer = wiring.Wiring(_consumer)

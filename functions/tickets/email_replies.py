@@ -34,7 +34,7 @@ class EmailReply:
 
 @dataclass(frozen=True)
 class EmailOutcome:
-    result: Literal["commented", "follow_up", "duplicate", "refused"]
+    result: Literal["commented", "follow_up", "created", "duplicate", "refused"]
     reason: str | None = None
     ticket_id: str | None = None
     entry_id: str | None = None

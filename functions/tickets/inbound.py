@@ -51,6 +51,9 @@ class InboundMail:
     files: list[InboundFile] = field(default_factory=list)
     automatic: str | None = None  # why a machine sent it (ignore), else None
     recipients: list[str] = field(default_factory=list)  # To and Cc addresses, canonical where possible
+    subject: str = ""
+    sender_name: str | None = None  # the From display name
+    references: list[str] = field(default_factory=list)  # In-Reply-To and References message ids
 
 
 def parse(raw: bytes, envelope_sender: str | None = None) -> InboundMail:
@@ -66,7 +69,19 @@ def parse(raw: bytes, envelope_sender: str | None = None) -> InboundMail:
             for _, a in getaddresses([str(v) for name in ("To", "Cc") for v in message.get_all(name, [])])
             if a
         ],
+        subject=" ".join(str(message.get("Subject", "")).split())[:500],
+        sender_name=_sender_name(message),
+        references=re.findall(
+            r"<[^<>\s]+>",
+            " ".join(str(v) for n in ("In-Reply-To", "References") for v in message.get_all(n, [])),
+        ),
     )
+
+
+def _sender_name(message: EmailMessage) -> str | None:
+    named = [n for n, _ in getaddresses([str(v) for v in message.get_all("From", [])])]
+    name = " ".join(named[0].split()) if len(named) == 1 else ""
+    return name[:120] if len(name) >= 2 and not any(ord(c) < 32 for c in name) else None
 
 
 def _sender(message: EmailMessage) -> str | None:

@@ -81,4 +81,6 @@ def to_ticket(view: TicketView, *, agent: bool) -> models.Ticket:
         follow_ups=ticket.follow_ups,
         attachments=[to_attachment(a) for a in view.attachments if a.state == "clean"],
         timeline=timeline,
+        via=ticket.via,
+        possibly_about=ticket.possibly_about if agent else None,
     )

@@ -22,7 +22,8 @@ Description = Annotated[
     Field(min_length=10, max_length=20000, examples=["Seit gestern erhalte ich keine SMS mehr, wenn ..."]),
 ]
 Body = Annotated[str, Multiline(), Field(min_length=1, max_length=20000)]
-AttachmentIds = Annotated[list[str], Field(default_factory=list, max_length=10)]
+AttachmentId = Annotated[str, Field(pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$", description="An upload's id")]
+AttachmentIds = Annotated[list[AttachmentId], Field(default_factory=list, max_length=10)]
 UploadToken = Annotated[
     str,
     Field(
@@ -144,7 +145,8 @@ class UploadRequest(InputModel):
 class AnonymousUploadRequest(UploadRequest):
     upload_token: UploadToken | None = Field(
         default=None,
-        description="Another file of the same form: the token the first slot gave; absent: a new form",
+        description="Another file of the same form: the token the first slot gave; absent: a new form. "
+        "A token never given out opens a new form under it (it reaches only its own files)",
     )
 
 
@@ -231,6 +233,12 @@ class Ticket(TicketSummary):
     follow_ups: list[str]
     attachments: list[Attachment]
     timeline: list[TimelineEntry]
+    via: Literal["portal", "email"] = Field(description="How the request came in")
+    possibly_about: str | None = Field(
+        default=None,
+        description="Agents only: a mail without a valid reply address that named or answered this case "
+        "number (anyone can write one, so it became a ticket of its own)",
+    )
 
 
 class TicketPage(OutputModel):

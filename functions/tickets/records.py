@@ -34,6 +34,10 @@ class TicketRecord:
     interaction_count: int = 0
     follow_up_of: str | None = None
     follow_ups: list[str] = field(default_factory=list)
+    via: Literal["portal", "email"] = "portal"  # how the request came in
+    # A mail to the support address that looked like a continuation (case number in the subject, an
+    # answer to one of our mails) without a valid reply token: that ticket's case number, for agents.
+    possibly_about: str | None = None
     version: int = 1
 
 

@@ -1,7 +1,7 @@
 """The request-type catalogue: each type's own fields, and validation of submitted values against it.
 
 Pure logic; the catalogue itself is stored in the tickets table (agents change it without a
-deployment) and seeded with the six types of the help centre.
+deployment) and seeded with the six types of the help centre (and the inactive type of requests by mail).
 """
 
 from __future__ import annotations
@@ -157,12 +157,12 @@ def _check(definition: FieldDefinition, raw: Any) -> tuple[Any, tuple[str, dict[
             number = int(raw)
         except ValueError:
             return None, ("field.int_parsing", {})
-        if abs(number) >= MAX_NUMBER:
-            return None, ("field.less_than_equal", {"le": MAX_NUMBER - 1})
         if definition.min_value is not None and number < definition.min_value:
             return None, ("field.greater_than_equal", {"ge": definition.min_value})
         if definition.max_value is not None and number > definition.max_value:
             return None, ("field.less_than_equal", {"le": definition.max_value})
+        if abs(number) >= MAX_NUMBER:
+            return None, ("field.less_than_equal", {"le": MAX_NUMBER - 1})
         return number, None
     if not isinstance(raw, str):
         return None, ("field.string_type", {})
@@ -346,5 +346,14 @@ def seed() -> list[RequestType]:
                     key="quantity", label=_t("Menge", "Quantity"), kind="number", min_value=1, max_value=1000
                 ),
             ],
+        ),
+        RequestType(
+            key="email_request",
+            name=_t("Anfrage per E-Mail", "Request by e-mail"),
+            help_text=_t(
+                "Eine Anfrage, die per E-Mail an die Support-Adresse kam.",
+                "A request that came by e-mail to the support address.",
+            ),
+            active=False,  # not one customers pick in the form: mail to the support address has it
         ),
     ]

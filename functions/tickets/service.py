@@ -4,13 +4,14 @@ share and who may see a ticket; submissions; reading; conversation; email_replie
 from __future__ import annotations
 
 from tickets.conversation import Conversation
-from tickets.email_replies import EmailOutcome, EmailReplies, EmailReply
+from tickets.email_replies import EmailOutcome, EmailReply
+from tickets.email_requests import EmailRequest, EmailRequests
 from tickets.files import Files
 from tickets.reading import Reading
 from tickets.submissions import Submissions
 
-__all__ = ["EmailOutcome", "EmailReply", "TicketsService"]
+__all__ = ["EmailOutcome", "EmailReply", "EmailRequest", "TicketsService"]
 
 
-class TicketsService(Submissions, Reading, Conversation, EmailReplies, Files):
+class TicketsService(Submissions, Reading, Conversation, EmailRequests, Files):
     """One object for the wiring; its use cases live in their own modules."""

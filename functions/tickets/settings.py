@@ -37,6 +37,10 @@ class TicketsMailSettings(TicketsSettings):
     reply_domain: str = Field(min_length=1, description="The domain of the reply addresses (SES receiving)")
     reply_secret_arn: str = Field(min_length=1, description="The secret that signs reply addresses")
     sender_address: str = Field(min_length=3, description="Our own sender (never a reply)")
+    support_address: str = Field(min_length=3, description="Mail to it becomes a new request")
+    mail_request_type: str = Field(default="email_request", description="The type of requests by mail")
+    mail_requests_per_sender_per_hour: int = Field(default=5, ge=1)
+    mail_requests_per_domain_per_hour: int = Field(default=30, ge=1)
 
 
 def api_settings() -> TicketsApiSettings:

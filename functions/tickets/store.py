@@ -98,6 +98,8 @@ def _index_keys(ticket: TicketRecord) -> dict[str, str]:
                 "GSI7SK": activity,
             }
         )
+    else:  # filed without an account: the account its address activates takes it over
+        keys.update({"GSI9PK": f"UNCLAIMED#{ticket.requester_email}", "GSI9SK": activity})
     owner = _owner(ticket.organisation_id, ticket.requester_id)
     if owner:
         keys.update(
@@ -313,6 +315,30 @@ class TicketsStore:
             "Item"
         )
         return record(TicketRecord, from_item(item)) if item else None
+
+    def ticket_id_for_case(self, case_number: str) -> str | None:
+        item = self._db.get_item(TableName=self._table, Key=key(f"CASE#{case_number}", "CASE")).get("Item")
+        return str(item["ticket_id"]["S"]) if item else None
+
+    def unclaimed_tickets(self, email: str) -> list[TicketRecord]:
+        """The tickets an address filed without an account (anonymous form, mail): a Query of their
+        index keys, then their items read consistently (the index is eventually consistent)."""
+        ids = [
+            str(i["PK"]).removeprefix("TICKET#")
+            for i in query_all(
+                self._db,
+                TableName=self._table,
+                IndexName="GSI9",
+                KeyConditionExpression="GSI9PK = :p",
+                ExpressionAttributeValues={":p": {"S": f"UNCLAIMED#{email}"}},
+            )
+        ]
+        found = [
+            record(TicketRecord, i)
+            for start in range(0, len(ids), 100)
+            for i in batch_get_all(self._db, self._table, [_ticket_key(t) for t in ids[start : start + 100]])
+        ]
+        return [t for t in found if t.requester_id is None and t.requester_email == email]
 
     def get_view(self, ticket_id: str) -> TicketView | None:
         """The ticket, its timeline and attachments: one Query of its item collection."""

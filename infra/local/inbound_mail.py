@@ -5,7 +5,8 @@ receipt, verdicts). The same handler runs as in AWS.
 
 Query parameters simulate what SMTP and SES would add: `spf`, `dkim`, `dmarc`, `spam`, `virus`
 (default PASS), `source` (the envelope sender; default the From address; `<>` for a bounce) and `to`
-(envelope recipients, comma-separated; default every To/Cc address at the reply domain).
+(envelope recipients, comma-separated; default every To/Cc address the receipt rule takes: those at
+the reply domain and the support address).
 """
 
 from __future__ import annotations
@@ -79,10 +80,17 @@ def ses_event(
     }
 
 
-def envelope_recipients(raw: bytes, domain: str) -> list[str]:
+def envelope_recipients(raw: bytes, domain: str, support_address: str = "") -> list[str]:
+    """The To/Cc addresses SES receives for the rule: its recipients are the reply domain and the
+    support address (SES matches recipients case-insensitively)."""
     parsed = message_from_bytes(raw, policy=policy.default)
     headers = [str(v) for name in ("To", "Cc") for v in parsed.get_all(name, [])]
-    return [a for _, a in getaddresses(headers) if a.lower().endswith(f"@{domain.lower()}")]
+    return [
+        a
+        for _, a in getaddresses(headers)
+        if a.lower().endswith(f"@{domain.lower()}")
+        or (support_address and a.lower() == support_address.lower())
+    ]
 
 
 class InboundMail:
@@ -102,7 +110,8 @@ class InboundMail:
         query = {k: v[-1] for k, v in parse_qs(urlsplit(path).query).items()}
         bucket, prefix, function = receipt_rule(self._resolver)
         domain = self._resolver.parameter("ReplyDomain")
-        recipients = query["to"].split(",") if "to" in query else envelope_recipients(body, domain)
+        support = self._resolver.parameter("SupportAddress")
+        recipients = query["to"].split(",") if "to" in query else envelope_recipients(body, domain, support)
         message_id = uuid.uuid4().hex
         self._s3.put_object(Bucket=bucket, Key=f"{prefix}{message_id}", Body=body)
         verdicts = {name: query[name].upper() for name in VERDICTS if name in query}

@@ -111,9 +111,11 @@ class AccountsDriver:
             },
         )
 
-    def registered_account(self, prefix: str = "user", full_name: str = "Dr. Erika Muster") -> Account:
+    def registered_account(
+        self, prefix: str = "user", full_name: str = "Dr. Erika Muster", email: str | None = None
+    ) -> Account:
         """A person who went through registration and activation by mail, as a user does."""
-        email = self.new_email(prefix)
+        email = email or self.new_email(prefix)
         assert self.register(email, full_name).status == 202
         token = self.token_from_mail(email, "aktivieren")
         activated = self.call(

@@ -238,7 +238,37 @@ def test_hostile_bodies_never_reach_a_5xx(accounts: AccountsDriver, people: dict
             answer = _call(accounts, method, path, row, who, json_body=body)
             if answer.status >= 500 or (name != "megabyte" and answer.status != 422):
                 broken.append(f"{method} {template} [{name}]: {answer.status}")
+        # every list of texts the schema names, given a long one, and the valid body wrapped in an array
+        for field in _string_lists(method, template):
+            for text in ("a" * 1100, "ä" * 600_000):
+                answer = _call(accounts, method, path, row, who, json_body={**row.body, field: [text]})
+                if answer.status != 422 or not answer.error["fields"]:
+                    broken.append(f"{method} {template} [{field}: long]: {answer.status}")
+        wrapped = _call(accounts, method, path, row, who, json_body=[row.body])
+        if wrapped.status != 422 or set(wrapped.error["fields"]) != {"body"}:
+            broken.append(f"{method} {template} [array-wrapped]: {wrapped.status}")
     assert broken == []
+
+
+def _resolved(schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = DOCUMENT["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def _string_lists(method: str, template: str) -> list[str]:
+    """The body's properties that are lists of texts (ids, addresses), from the operation's schema."""
+    content = DOCUMENT["paths"][template][method].get("requestBody", {}).get("content", {})
+    schema = _resolved(content.get("application/json", {}).get("schema", {}))
+    found = []
+    for name, prop in schema.get("properties", {}).items():
+        options = [_resolved(p) for p in prop.get("anyOf", [prop])]
+        if any(
+            o.get("type") == "array" and _resolved(o.get("items", {})).get("type") == "string"
+            for o in options
+        ):
+            found.append(name)
+    return found
 
 
 # Text no person types, each refused in every string of every body and every query parameter.

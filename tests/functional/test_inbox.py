@@ -519,7 +519,7 @@ def test_a_licence_lowered_below_the_calendars_set_up_warns_the_agent_and_the_ad
     assert lowered.status == 200
     assert (lowered.body["licensed_practitioners"], lowered.body["calendars_in_use"]) == (1, 2)
     assert lowered.body["licence_warning"].startswith(
-        "Die Lizenz umfasst 1 Praxiskalender, eingerichtet sind 2."
+        "Die Lizenz umfasst 1 Behandler-Kalender, eingerichtet sind 2."
     )
     shown = accounts.call(
         "GET", f"/organisations/{org_id}", token=admin.access_token, headers={"Accept-Language": "en"}
@@ -533,7 +533,7 @@ def test_a_licence_lowered_below_the_calendars_set_up_warns_the_agent_and_the_ad
     notices = inbox_of(accounts, admin.access_token, kind="invoice")["items"]
     assert len(notices) == 1
     notice = notices[0]
-    assert notice["subject"] == "Ihre Lizenz umfasst weniger Praxiskalender, als eingerichtet sind"
+    assert notice["subject"] == "Ihre Lizenz umfasst weniger Behandler-Kalender, als eingerichtet sind"
     assert "Die eingerichteten Kalender benachrichtigen weiter" in notice["body"]
     assert accounts.mails_to(admin.email)[-1]["subject"] == notice["subject"]
     assert inbox_of(accounts, colleague.access_token, kind="invoice")["items"] == []  # admins only

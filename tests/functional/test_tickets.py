@@ -449,3 +449,29 @@ def test_the_organisation_list_of_someone_without_one_is_empty(accounts: Account
     loner = accounts.account("solo")
     listed = accounts.call("GET", "/tickets", token=loner.access_token, query={"scope": "organisation"})
     assert (listed.status, listed.body) == (200, {"items": [], "next_cursor": None})
+
+
+def test_a_type_field_is_named_once_with_the_types_own_rule(
+    accounts: AccountsDriver, people: dict[str, Any]
+) -> None:
+    """A value the schema and the type both refuse: one entry, in the type's words (no validator steps)."""
+    answers = [
+        accounts.call(
+            "POST",
+            "/tickets",
+            token=people["colleague"].access_token,
+            json_body=ticket_body(request_type="orders_applications", fields=fields),
+        ).error["fields"]
+        for fields in (
+            {"product": "x" * 30000},
+            {"product": "Kalender", "quantity": 10**20},
+            {"product": {"a": [1]}},
+            {"product": "Kalender", "Bad-Key": "1"},
+        )
+    ]
+    assert answers == [
+        {"fields.product": "Bitte höchstens 200 Zeichen eingeben."},
+        {"fields.quantity": "Der Wert darf höchstens 1.000 sein."},
+        {"fields.product": "Bitte einen Text angeben."},
+        {"fields.Bad-Key": "Dieses Feld ist nicht erlaubt."},
+    ]

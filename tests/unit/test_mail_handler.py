@@ -34,6 +34,7 @@ SETTINGS = TicketsMailSettings(
     reply_domain=DOMAIN,
     reply_secret_arn="arn:secret",
     sender_address="support@example.com",
+    support_address="hilfe@support.example.com",
 )
 
 
@@ -41,6 +42,9 @@ class NeverAsked:
     """The tickets service, which a refused mail must never reach."""
 
     def reply_by_email(self, mail: EmailReply) -> EmailOutcome:
+        raise AssertionError("the service was asked about a refused mail")
+
+    def request_by_email(self, mail: object, limits: tuple[int, int]) -> EmailOutcome:
         raise AssertionError("the service was asked about a refused mail")
 
 
@@ -74,6 +78,9 @@ def mail(name: str = "gmail_de.eml", **overrides: str) -> bytes:
         (mail(FROM="support@example.com", FROM_NAME="Support"), [ADDRESS], {}, None, "own_address"),
         (mail(), [f"support@{DOMAIN}"], {}, None, "no_token"),
         (mail(), [ADDRESS, replies.address(KEY, DOMAIN, OTHER, CUSTOMER)], {}, None, "several_tokens"),
+        (mail(), ["hilfe@support.example.com"], {"dkim": "FAIL"}, None, "verdict_dkim"),
+        (mail("out_of_office_de.eml"), ["hilfe@support.example.com"], {}, None, "automatic_auto_submitted"),
+        (mail(FROM="team@support.example.com"), ["hilfe@support.example.com"], {}, None, "own_address"),
     ],
     ids=[
         "dmarc_failed",
@@ -85,6 +92,9 @@ def mail(name: str = "gmail_de.eml", **overrides: str) -> bytes:
         "from_our_own_address",
         "no_token",
         "two_tokens",
+        "to_support_dkim_failed",
+        "to_support_out_of_office",
+        "to_support_from_our_support_domain",
     ],
 )
 def test_refused_before_the_service_is_asked(

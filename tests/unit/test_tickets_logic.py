@@ -31,8 +31,9 @@ def _field(key: str, kind: str, **extra: object) -> FieldDefinition:
     return TypeAdapter(FieldDefinition).validate_python(definition)  # type: ignore[no-any-return]
 
 
-def test_the_six_help_centre_types_are_seeded() -> None:
-    assert [t.key for t in seed()] == [
+def test_the_six_help_centre_types_and_the_mail_type_are_seeded() -> None:
+    assert [(t.key, t.active) for t in seed()][-1] == ("email_request", False)  # not in the form
+    assert [t.key for t in seed()][:-1] == [
         "bug_report",
         "application_help",
         "licensing_invoices",

@@ -177,6 +177,7 @@ def upload_slot(body: Annotated[models.UploadRequest, Body()]) -> Response[model
     responses={
         201: {"description": "Slot", "content": {"application/json": {"model": models.AnonymousUploadSlot}}},
         **ERRORS,
+        429: {"description": "Rate-limited (per source address, per form)"},
     },
 )
 def anonymous_upload_slot(

@@ -1,0 +1,38 @@
+"""SQS handler of the tickets' account events: an activated account takes over the requests its address
+filed without one (anonymous form, mail to the support address). Batches with partial failures; taking
+over is idempotent (a ticket taken over is no longer unclaimed), so a redelivered event changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, ConfigDict, Field
+
+from tickets.dependencies import consumer, logger
+
+
+class _Activated(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    user_id: str = Field(min_length=1, max_length=100)
+
+
+def record_handler(record: SQSRecord) -> None:
+    event: dict[str, Any] = json.loads(record.body)
+    if event.get("detail-type") != "UserActivated":
+        raise ValueError(f"the tickets do not consume {event.get('detail-type')!r}")
+    activated = _Activated.model_validate(event["detail"]["data"])
+    consumer().take_over_earlier_requests(activated.user_id)
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

@@ -1,0 +1,60 @@
+"""Support by e-mail on the running local stack: a mail to the support address travels the receipt rule
+to the handler, the confirmation carries a registration link, and the account the address activates
+finds the request in its list (UserActivated travels bus → rule → queue → the tickets' consumer)."""
+
+from __future__ import annotations
+
+import uuid
+from email.message import EmailMessage
+from typing import Any
+
+import requests
+
+from infra.local.demo import PortalClient
+from tests.e2e.conftest import RunningStack
+from tests.e2e.test_inbox_journey import eventually, mails
+
+PASSWORD = "Mein-Neues-Konto-1"
+
+
+def test_write_to_support_get_a_link_register_and_find_the_request(stack: RunningStack) -> None:
+    client = PortalClient(stack.url)
+    sender = f"eva-{uuid.uuid4().hex[:8]}@praxis-neu.example"
+    mail = EmailMessage()
+    mail["From"] = f"Eva Neu <{sender}>"
+    mail["To"] = "support@example.com"
+    mail["Subject"] = "Kalender zeigt keine Termine"
+    mail.set_content("Seit heute ist mein Kalender leer.\n\n--\nEva Neu")
+    received = requests.post(f"{stack.url}/_local/inbound-email", data=mail.as_bytes(), timeout=30)
+    assert received.status_code == 202, received.text
+    assert received.json()["results"][0]["result"] == "created"
+
+    [confirmation] = eventually(lambda: mails(client, sender))
+    assert "Ihre Anfrage ist eingegangen" in confirmation["subject"]
+    assert confirmation["reply_to"].startswith("reply+")
+    registration = next(link for link in confirmation["links"] if "/registrieren#email=" in link)
+    assert registration.endswith(sender)
+    case_number = confirmation["subject"].split("]")[0].lstrip("[")
+
+    registered = client.call(
+        "POST",
+        "/accounts/registrations",
+        json={
+            "full_name": "Eva Neu",
+            "email": sender,
+            "privacy_consent": {"accepted": True, "version": "2026-05"},
+        },
+    )
+    assert registered.status_code == 202
+    token = client.last_token_for(sender, "aktivieren")
+    activated = client.call("POST", "/accounts/activation", json={"token": token, "password": PASSWORD})
+    assert activated.status_code == 200, activated.text
+    access = activated.json()["access_token"]
+
+    def listed() -> list[dict[str, Any]]:
+        return list(client.call("GET", "/tickets", access, params={"status": "all"}).json()["items"])
+
+    mine = eventually(listed)
+    assert [t["case_number"] for t in mine] == [case_number]
+    shown = client.call("GET", f"/tickets/{mine[0]['id']}", access).json()
+    assert (shown["via"], shown["description"]) == ("email", "Seit heute ist mein Kalender leer.")
