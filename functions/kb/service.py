@@ -16,12 +16,12 @@ from aws_lambda_powertools import Logger
 from kb import models
 from kb.snapshots import Snapshots
 from kb.store import ArticleRecord, FolderRecord, KbStore
-from kb.text import render_markdown
 from shared.clock import Clock, iso
 from shared.errors import Conflict, FieldError, Invalid, NotFound, RateLimited
 from shared.events import DomainEvent, EventPublisher, publish_after_commit
 from shared.identity import Caller
 from shared.ids import new_id
+from shared.markdown import render_markdown
 from shared.ratelimit import RateLimiter
 
 if TYPE_CHECKING:

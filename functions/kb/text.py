@@ -43,17 +43,6 @@ def stems(text: str, language: str) -> list[str]:
     return [stem(w, language) for w in words(text)]
 
 
-@cache
-def _markdown() -> Any:
-    from markdown_it import MarkdownIt  # with the first article written, not at import
-
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
-
-
-def render_markdown(source: str) -> str:
-    return str(_markdown().render(source))
-
-
 def plain_text(html: str) -> str:
     """Blocks become word breaks; inline tags (emphasis, links) vanish, so "**absagen**," stays "absagen,"."""
     return " ".join(unescape(_TAGS.sub("", _BLOCK_TAGS.sub(" ", html))).split())

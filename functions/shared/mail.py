@@ -1,7 +1,9 @@
 """E-mail through SES v2, rendered from Jinja2 templates with an HTML and a text part, in de or en.
 
-Templates live in a domain's `mail_templates/<name>/<lang>.{subject.txt,body.txt,body.html}` and extend
-the shared layouts. The environment is sandboxed (templates may one day be edited by agents), undefined
+Templates live in a domain's `mail_templates/<name>/<lang>.{subject.txt,body.html}` and extend the shared
+base layout (`mail_templates/layout.html`: the product's name, a preheader, the content, a footer with
+why the person gets the mail, where to ask and the company's details); the text part is made from the
+same HTML, and the styles are inlined (css-inline) for mail programs that drop a <style> block. The environment is sandboxed (templates may one day be edited by agents), undefined
 variables are errors, every variable in the HTML part is escaped, and a subject can never carry a line
 break (no header injection). Every message carries a reference id in its footer, in an
 `X-Reference-ID` header and as an SES tag.
@@ -23,9 +25,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.header import Header
 from email.utils import make_msgid
+from functools import cache
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from shared.html_text import html_to_text
 from shared.i18n import Language
 
 if TYPE_CHECKING:
@@ -44,12 +49,63 @@ class RenderedMail:
     html: str
 
 
-class MailRenderer:
-    """Jinja2 (sandboxed) over the function's templates and the shared ones; Jinja2 is imported with
-    the first mail rendered, not when the function starts."""
+@dataclass(frozen=True)
+class Brand:
+    """What every mail's layout shows: the product's name, where to ask, the company's details."""
 
-    def __init__(self, template_dir: Path) -> None:
+    product: str = "Support-Portal"
+    support_address: str = "support@example.com"
+    footer_lines: tuple[str, ...] = ()
+
+    @classmethod
+    def from_environment(cls) -> Brand:
+        """MAIL_PRODUCT_NAME, MAIL_SUPPORT_ADDRESS, MAIL_FOOTER ("|" between lines), as the template's
+        Globals set them for every function."""
+        footer = os.environ.get("MAIL_FOOTER", "")
+        return cls(
+            product=os.environ.get("MAIL_PRODUCT_NAME") or cls.product,
+            support_address=os.environ.get("MAIL_SUPPORT_ADDRESS") or cls.support_address,
+            footer_lines=tuple(line.strip() for line in footer.split("|") if line.strip()),
+        )
+
+
+_CASE_NUMBER = re.compile(r"\bSR-\d+\b")
+_TEXT_NODE = re.compile(r">([^<]+)<")
+_EMPTY_PREHEADER = re.compile(r'(<div class="preheader"[^>]*>)\s*(</div>)')
+
+
+@cache
+def _inliner() -> Any:
+    import css_inline  # with the first mail rendered, not at import
+
+    return css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
+
+
+def finish_html(html: str, text: str) -> str:
+    """The layout's last steps: an empty preheader gets the mail's first sentence after the greeting,
+    case numbers never break ("SR-" / "10000"), the styles inlined for mail programs that drop <style>."""
+    body = [line for line in text.split("\n") if line.strip()]
+    preheader = next((line for line in body[1:] if not line.startswith("##-")), "")[:140]
+    html = _EMPTY_PREHEADER.sub(lambda m: f"{m.group(1)}{escape(preheader)}{m.group(2)}", html, count=1)
+    start = html.find("<body")
+    head, rest = html[:start], html[start:]
+    rest = _TEXT_NODE.sub(
+        lambda m: (
+            ">" + _CASE_NUMBER.sub(lambda c: f'<span class="nowrap">{c.group(0)}</span>', m.group(1)) + "<"
+        ),
+        rest,
+    )
+    return str(_inliner().inline(head + rest))
+
+
+class MailRenderer:
+    """Jinja2 (sandboxed) over the function's templates and the shared base layout; Jinja2 is imported
+    with the first mail rendered, not when the function starts. Each mail's HTML is written once; its
+    plain-text twin is made from the same HTML (`shared.html_text`)."""
+
+    def __init__(self, template_dir: Path, brand: Brand | None = None) -> None:
         self._template_dir = template_dir
+        self._brand = brand or Brand.from_environment()
         self._env: Any = None
 
     def _environment(self) -> Any:
@@ -65,19 +121,29 @@ class MailRenderer:
                 lstrip_blocks=True,
                 keep_trailing_newline=True,
             )
+            self._env.filters["markdown"] = _markdown_filter
         return self._env
 
     def render(
         self, template: str, language: Language, context: dict[str, Any], reference_id: str
     ) -> RenderedMail:
         env = self._environment()
-        values = {**context, "reference_id": reference_id, "language": language}
+        values = {**context, "reference_id": reference_id, "language": language, "brand": self._brand}
         subject = env.get_template(f"{template}/{language}.subject.txt").render(values)
+        html = env.get_template(f"{template}/{language}.body.html").render(values)
+        text = html_to_text(html)
         return RenderedMail(
-            subject=_LINE_BREAKS.sub(" ", subject).strip(),
-            text=env.get_template(f"{template}/{language}.body.txt").render(values),
-            html=env.get_template(f"{template}/{language}.body.html").render(values),
+            subject=_LINE_BREAKS.sub(" ", subject).strip(), text=text, html=finish_html(html, text)
         )
+
+
+def _markdown_filter(source: str) -> Any:
+    """`{{ body | markdown }}`: the knowledge base's safe renderer (raw HTML escaped)."""
+    from markupsafe import Markup
+
+    from shared.markdown import render_markdown
+
+    return Markup(render_markdown(source))  # noqa: S704 - markdown-it escapes raw HTML (html=False)
 
 
 class Mailer:

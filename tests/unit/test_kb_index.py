@@ -80,7 +80,8 @@ def test_umlauts_fold_and_filters_narrow(index: SearchIndex) -> None:
 
 
 def test_plain_text_keeps_punctuation_at_emphasis_and_breaks_between_blocks() -> None:
-    from kb.text import plain_text, render_markdown
+    from kb.text import plain_text
+    from shared.markdown import render_markdown
 
     source = "Einen **Termin absagen**, solange er *nicht* begann.\n\n- Liste\n\n[Hilfe](https://x.example)."
     assert (

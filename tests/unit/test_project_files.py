@@ -109,7 +109,9 @@ def test_every_mail_template_exists_in_both_languages_and_all_parts() -> None:
         if folder.is_dir():
             names = {p.name for p in folder.iterdir()}
             expected = {
-                f"{lang}.{part}" for lang in ("de", "en") for part in ("subject.txt", "body.txt", "body.html")
+                f"{lang}.{part}"
+                for lang in ("de", "en")
+                for part in ("subject.txt", "body.html")  # text: from the HTML
             }
             assert names == expected, folder
 

@@ -1,0 +1,99 @@
+"""The plain-text twin of a mail's HTML, from the same content: paragraphs and headings as blocks, list
+items with "- ", a definition as "term: description", a link as "label <URL>" (the delimiters RFC 3986 suggests, so
+the sentence's full stop is never taken for part of it) (or the URL alone when it
+is its label), a table row as its cells joined; what is hidden (preheader, head, styles) left out.
+Pure and small: the mails' HTML is our own layout, not arbitrary web pages."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+_BLOCKS = {"p", "div", "table", "tr", "h1", "h2", "h3", "h4", "ul", "ol", "blockquote", "pre", "dl", "hr"}
+_SKIPPED = {"head", "style", "script", "title"}
+_SPACE = re.compile(r"[ \t\r\n\f\v]+")
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self._skip = 0
+        self._hidden: list[str] = []  # tags of hidden elements (display:none), innermost last
+        self._links: list[tuple[str, int]] = []  # (href, position in out) of open links
+        self._pre = 0
+
+    def _newline(self, count: int = 1) -> None:
+        text = "".join(self.out)
+        have = len(text) - len(text.rstrip("\n"))
+        if text.strip():
+            self.out.append("\n" * max(0, count - have))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if self._hidden:
+            if tag == self._hidden[-1]:
+                self._hidden.append(tag)
+            return
+        if "display:none" in values.get("style", "").replace(" ", "") or "preheader" in values.get(
+            "class", ""
+        ):
+            self._hidden.append(tag)
+            return
+        if tag in _SKIPPED:
+            self._skip += 1
+        elif tag == "br":
+            self.out.append("\n")
+        elif tag == "li":
+            self._newline()
+            self.out.append("- ")
+        elif tag == "dt":
+            self._newline()
+        elif tag == "dd":
+            self.out.append(": ")
+        elif tag == "a":
+            self._links.append((values.get("href", ""), len(self.out)))
+        elif tag in _BLOCKS:
+            self._newline(2)
+            if tag == "pre":
+                self._pre += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._hidden:
+            if tag == self._hidden[-1]:
+                self._hidden.pop()
+            return
+        if tag in _SKIPPED:
+            self._skip = max(0, self._skip - 1)
+        elif tag == "a" and self._links:
+            href, start = self._links.pop()
+            label = "".join(self.out[start:]).strip()
+            if href.startswith(("http://", "https://", "mailto:")) and href.removeprefix("mailto:") != label:
+                self.out.append(f" <{href}>" if label else href)  # RFC 3986, appendix C
+        elif tag in ("td", "th"):
+            self.out.append("  ")
+        elif tag == "dd":
+            self._newline()
+        elif tag in _BLOCKS:
+            if tag == "pre":
+                self._pre = max(0, self._pre - 1)
+            self._newline(2)
+
+    def handle_data(self, data: str) -> None:
+        if self._skip or self._hidden:
+            return
+        if self._pre:
+            self.out.append(data)
+            return
+        text = _SPACE.sub(" ", data)  # a non-breaking space stays one ("123,45\xa0€")
+        if not "".join(self.out[-1:]).strip() or "".join(self.out).endswith("\n"):
+            text = text.lstrip()
+        self.out.append(text)
+
+
+def html_to_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    lines = [line.strip() for line in "".join(parser.out).split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
