@@ -7,7 +7,6 @@ import json
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.idempotency import (
@@ -20,6 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from inbox.dependencies import delivery, logger
 from inbox.settings import consumer_settings
 from shared import aws
+from shared.batch import process_batch
 
 CONFIG = IdempotencyConfig(
     event_key_jmespath="detail.metadata.event_id",
@@ -55,7 +55,4 @@ def record_handler(record: SQSRecord) -> None:
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     CONFIG.register_lambda_context(context)
-    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    return process_batch(event, context, record_handler, logger)

@@ -78,6 +78,11 @@ def thread_ticket(domain: str, message_ids: list[str]) -> str | None:
     return None
 
 
+def message_key(sender: str, message_id: str) -> str:
+    """A received message's identity across deliveries: its sender and its own Message-ID."""
+    return "msg-" + hashlib.sha256(f"{sender}\n{message_id}".encode()).hexdigest()[:40]
+
+
 def message_id(domain: str, event_id: str, recipient: str) -> str:
     tag = hashlib.sha256((normalise_or_none(recipient) or recipient).encode()).hexdigest()[:12]
     return f"<{event_id.lower()}.{tag}@{domain}>"

@@ -55,6 +55,14 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
+def cleaned_text(text: str, *, multiline: bool) -> str:
+    """Text that came from outside the API (a received mail): what `check_text` refuses, removed
+    (escape sequences, direction overrides, invisible characters); line breaks kept only when
+    `multiline`, else each run of them one space."""
+    text = _CONTROL.sub("", text)
+    return text if multiline else " ".join(_LINE.sub(" ", text).split())
+
+
 def check_text(value: Any, *, multiline: bool) -> Any:
     for text in _strings(value):
         if _CONTROL.search(text):

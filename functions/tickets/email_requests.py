@@ -60,8 +60,10 @@ class EmailRequests(EmailReplies):
             return EmailOutcome("refused", "empty")
         per_sender, per_domain = limits
         try:
-            self._limit("mail-sender", mail.sender, per_sender)
-            self._limit("mail-domain", mail.sender.rpartition("@")[2], per_domain)
+            local, _, domain = mail.sender.rpartition("@")
+            # "eva+1@" is eva, "a.mail.example.org" is mail.example.org: variants count as one
+            self._limit("mail-sender", f"{local.split('+', 1)[0]}@{domain}", per_sender)
+            self._limit("mail-domain", ".".join(domain.split(".")[-2:]), per_domain)
         except RateLimited:
             return EmailOutcome("refused", "rate_limited")
         user_id = self.directory.user_id_for_email(mail.sender)

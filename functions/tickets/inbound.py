@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 from mailparser_reply.parser import EmailMessage as ReplyParser
 
 from shared.addresses import normalise_or_none
+from shared.validation import cleaned_text
 
 MARKER = re.compile(r"^[>\s]*##-.*-##\s*$", re.MULTILINE)
 _SEPARATOR = re.compile(r"^\s*(-{3,}[^-]*-{3,}|_{5,})\s*$")  # "-----Ursprüngliche Nachricht-----"
@@ -32,7 +33,18 @@ _AUTO_SUBJECT = re.compile(
     r"unzustellbar|mail delivery (failed|system))",
     re.IGNORECASE,
 )
-_MACHINE_SENDERS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply")
+_MACHINE_SENDERS = (
+    "mailer-daemon",
+    "postmaster",
+    "noreply",
+    "no-reply",
+    "donotreply",
+    "do-not-reply",
+    "bounce",
+    "bounces",
+)
+_GROUP = re.compile(r'^[^"<]*:')
+_REPLY_PREFIXES = re.compile(r"^\s*((re|aw|wg|fw|fwd|antw)\s*:\s*)+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,7 @@ class InboundMail:
     subject: str = ""
     sender_name: str | None = None  # the From display name
     references: list[str] = field(default_factory=list)  # In-Reply-To and References message ids
+    message_id: str | None = None  # the sender's Message-ID: one message, however often delivered
 
 
 def parse(raw: bytes, envelope_sender: str | None = None) -> InboundMail:
@@ -61,7 +74,7 @@ def parse(raw: bytes, envelope_sender: str | None = None) -> InboundMail:
     assert isinstance(message, EmailMessage)
     return InboundMail(
         sender=_sender(message),
-        text=new_text(_body(message)),
+        text=cleaned_text(new_text(_body(message)), multiline=True),
         files=_files(message),
         automatic=automatic(message, envelope_sender),
         recipients=[
@@ -69,7 +82,8 @@ def parse(raw: bytes, envelope_sender: str | None = None) -> InboundMail:
             for _, a in getaddresses([str(v) for name in ("To", "Cc") for v in message.get_all(name, [])])
             if a
         ],
-        subject=" ".join(str(message.get("Subject", "")).split())[:500],
+        subject=cleaned_text(str(message.get("Subject", "")), multiline=False)[:500],
+        message_id=(str(message.get("Message-ID", "")).strip()[:500] or None),
         sender_name=_sender_name(message),
         references=re.findall(
             r"<[^<>\s]+>",
@@ -79,9 +93,10 @@ def parse(raw: bytes, envelope_sender: str | None = None) -> InboundMail:
 
 
 def _sender_name(message: EmailMessage) -> str | None:
+    """The From display name, cleaned; none when it holds an address (it would pose as that person)."""
     named = [n for n, _ in getaddresses([str(v) for v in message.get_all("From", [])])]
-    name = " ".join(named[0].split()) if len(named) == 1 else ""
-    return name[:120] if len(name) >= 2 and not any(ord(c) < 32 for c in name) else None
+    name = cleaned_text(named[0], multiline=False) if len(named) == 1 else ""
+    return name[:120] if len(name) >= 2 and "@" not in name else None
 
 
 def _sender(message: EmailMessage) -> str | None:
@@ -94,8 +109,8 @@ def _sender(message: EmailMessage) -> str | None:
         if k.lower() == "from"
     ]
     as_sent = [a for _, a in getaddresses(raw) if a]
-    if len(addresses) != 1 or as_sent != addresses:
-        return None
+    if len(addresses) != 1 or as_sent != addresses or any(_GROUP.match(v) for v in raw):
+        return None  # none, several, hidden, or a group ("Team: a@x;"): nobody in particular
     return normalise_or_none(addresses[0])
 
 
@@ -106,9 +121,10 @@ def automatic(message: EmailMessage, envelope_sender: str | None) -> str | None:
         return "auto_submitted"
     if message.get("X-Autoreply") or message.get("X-Autorespond") or message.get("X-Autoresponder"):
         return "auto_reply"
-    if str(message.get("Precedence", "")).strip().lower() in ("bulk", "junk", "list", "auto_reply"):
+    precedence = str(message.get("Precedence", "")).strip().lower().split(" ", 1)[0].split("(", 1)[0]
+    if precedence in ("bulk", "junk", "list", "auto_reply"):
         return "bulk"
-    if message.get("List-Id") or message.get("List-Unsubscribe"):
+    if any(message.get(h) for h in ("List-Id", "List-Unsubscribe", "List-Post", "List-Help", "List-Owner")):
         return "mailing_list"
     if message.get_content_type() == "multipart/report":
         return "bounce"
@@ -117,7 +133,7 @@ def automatic(message: EmailMessage, envelope_sender: str | None) -> str | None:
     sender = _sender(message) or ""
     if sender.partition("@")[0] in _MACHINE_SENDERS:
         return "machine_sender"
-    if _AUTO_SUBJECT.match(str(message.get("Subject", ""))):
+    if _AUTO_SUBJECT.match(_REPLY_PREFIXES.sub("", str(message.get("Subject", "")))):
         return "auto_reply_subject"
     return None
 

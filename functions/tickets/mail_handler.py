@@ -86,29 +86,33 @@ def receive(
         settings.sender_address.rpartition("@")[2].lower(),
         settings.support_address.rpartition("@")[2].lower(),
     }
-    if parsed.sender.rpartition("@")[2] in own:
+
+    def ours(address: str) -> bool:
+        domain = address.rpartition("@")[2]
+        return any(domain == d or domain.endswith(f".{d}") for d in own)
+
+    if ours(parsed.sender):
         return _refused("own_address")
     if not tokens:
         return service.request_by_email(
             EmailRequest(
-                mail_id=mail_id,
+                # one message however often it arrives: the sender's Message-ID when it has one
+                mail_id=replies.message_key(parsed.sender, parsed.message_id)
+                if parsed.message_id
+                else mail_id,
                 sender=parsed.sender,
                 sender_name=parsed.sender_name,
                 subject=parsed.subject,
                 text=parsed.text,
                 files=parsed.files,
-                copied=[
-                    a
-                    for a in parsed.recipients
-                    if normalise_or_none(a) == a and a.rpartition("@")[2] not in own
-                ],
+                copied=[a for a in parsed.recipients if normalise_or_none(a) == a and not ours(a)],
                 references=parsed.references,
                 request_type=settings.mail_request_type,
                 reply_domain=settings.reply_domain,
             ),
             (settings.mail_requests_per_sender_per_hour, settings.mail_requests_per_domain_per_hour),
         )
-    if any(a != parsed.sender and a.rpartition("@")[2] not in own for a in parsed.recipients):
+    if any(a != parsed.sender and not ours(a) for a in parsed.recipients):
         return _refused("foreign_recipients")  # an e-mail never adds participants
     return service.reply_by_email(
         EmailReply(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Any
@@ -36,7 +37,7 @@ def support_mail(
     pdf: bool = False,
 ) -> bytes:
     message = EmailMessage()
-    message["From"] = f"{name} <{sender}>"
+    message["From"] = Address(display_name=name, addr_spec=sender)
     message["To"] = SUPPORT
     if cc:
         message["Cc"] = ", ".join(cc)
@@ -169,6 +170,11 @@ def test_others_it_went_to_are_in_copy_ours_never_and_at_most_ten(
         ({"sender": "support@example.com"}, "own_address"),
         ({"source": "<>"}, "automatic_bounce"),
         ({"text": "", "subject": "   "}, "empty"),
+        ({"headers": {"Precedence": "junk (x)"}}, "automatic_bulk"),
+        ({"headers": {"List-Post": "<mailto:liste@praxis-neu.example>"}}, "automatic_mailing_list"),
+        ({"sender": "bounce@praxis-neu.example"}, "automatic_machine_sender"),
+        ({"subject": "AW: Abwesenheitsnotiz bis Montag"}, "automatic_auto_reply_subject"),
+        ({"sender": "team@intern.example.com"}, "own_address"),  # a subdomain of ours
     ],
 )
 def test_spoofed_automatic_and_empty_mails_make_no_ticket_and_get_no_answer(
@@ -190,12 +196,51 @@ def test_a_repeated_delivery_makes_one_ticket_and_a_flood_is_cut_per_sender(
     accounts: AccountsDriver, mailbox: Mailbox
 ) -> None:
     sender = accounts.new_email("eva")
-    message_id = uuid.uuid4().hex
-    first = mailbox.receive(support_mail(sender), [SUPPORT], message_id=message_id)
-    again = mailbox.receive(support_mail(sender), [SUPPORT], message_id=message_id)
-    assert (first["result"], again["result"]) == ("created", "duplicate")
-    results = [mailbox.receive(support_mail(sender), [SUPPORT])["result"] for _ in range(5)]
-    assert results == ["created"] * 4 + ["refused"]  # five per sender and hour
+    message_id, raw = uuid.uuid4().hex, support_mail(sender)
+    first = mailbox.receive(raw, [SUPPORT], message_id=message_id)
+    again = mailbox.receive(raw, [SUPPORT], message_id=message_id)
+    sent_twice = support_mail(sender)  # the same message, delivered anew (a new SES id)
+    third = mailbox.receive(sent_twice, [SUPPORT])
+    fourth = mailbox.receive(sent_twice, [SUPPORT])
+    assert [r["result"] for r in (first, again, third, fourth)] == [
+        "created",
+        "duplicate",
+        "created",
+        "duplicate",
+    ]
+    local, _, domain = sender.partition("@")
+    variants = [f"{local}+{n}@{domain}" for n in range(3)]
+    results = [mailbox.receive(support_mail(v), [SUPPORT])["result"] for v in variants]
+    assert results == ["created"] * 3 and mailbox.receive(support_mail(sender), [SUPPORT])["reason"] == (
+        "rate_limited"
+    )  # five per sender and hour, "eva+1@" being eva
+
+
+def test_a_flood_from_one_domain_is_cut_also_across_its_subdomains(
+    accounts: AccountsDriver, mailbox: Mailbox
+) -> None:
+    domain = f"flood-{uuid.uuid4().hex[:8]}.example"
+    results = [
+        mailbox.receive(support_mail(f"p{n}@{'sub.' if n % 2 else ''}{domain}"), [SUPPORT])["result"]
+        for n in range(31)
+    ]
+    assert results == ["created"] * 30 + ["refused"]
+
+
+def test_what_a_mail_says_is_cleaned_and_a_name_never_poses_as_an_address(
+    accounts: AccountsDriver, mailbox: Mailbox, people: dict[str, Any]
+) -> None:
+    sender = accounts.new_email("eva")
+    raw = support_mail(
+        sender,
+        subject="Rechnung \u202egpj.exe\x1b[31m\u200b offen",
+        text="Zeile\x1b[31m eins\u202e\nZeile zwei",
+        name="anna.schmidt@praxis-schmidt.example",
+    )
+    ticket = agent_view(accounts, people["agent"], mailbox.receive(raw, [SUPPORT])["ticket_id"])
+    assert ticket["subject"] == "Rechnung gpj.exe[31m offen"
+    assert ticket["description"] == "Zeile[31m eins\nZeile zwei"
+    assert ticket["requester"]["full_name"] == sender
 
 
 def test_a_mail_that_only_looks_like_a_continuation_becomes_a_ticket_marked_for_agents(
