@@ -37,6 +37,7 @@ def local_aws() -> Iterator[LocalAws]:
             parameters={
                 "Stage": "test",
                 "PortalUrl": "https://portal.test",
+                "PublicApiUrl": "https://api.test",
                 "AnonymousRequestsPerHour": "5",
                 "KbIndexCacheSeconds": "0",
             },

@@ -5,12 +5,14 @@ failed page is retried alone. Users who opted out of marketing mails get the inb
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 
+from inbox import unsubscribe
 from inbox.store import InboxStore
 from shared.clock import Clock
 from shared.directory import Directory
@@ -41,6 +43,7 @@ class BroadcastSender:
     clock: Clock
     settings: BroadcastSenderSettings
     logger: Logger
+    signing_key: Callable[[], bytes]  # signs each person's unsubscribe link
 
     @property
     def page_size(self) -> int:
@@ -75,14 +78,25 @@ class BroadcastSender:
                 continue
             if not self.store.claim_delivery(broadcast.broadcast_id, user.email, expires):
                 continue
-            context = {"subject": broadcast.subject, "body": broadcast.body, "full_name": user.full_name}
+            signed = unsubscribe.token(self.signing_key(), user.user_id)
+            context = {
+                "subject": broadcast.subject,
+                "body": broadcast.body,
+                "full_name": user.full_name,
+                "unsubscribe_url": f"{str(self.settings.portal_url).rstrip('/')}/abmelden#token={signed}",
+            }
+            mail = self.mailer.render("broadcast", user.language, context, broadcast.broadcast_id)
             try:
-                provider_id = self.mailer.send(
+                provider_id = self.mailer.send_rendered(
                     to=user.email,
+                    mail=mail,
                     template="broadcast",
                     language=user.language,
-                    context=context,
                     reference_id=broadcast.broadcast_id,
+                    headers={  # RFC 8058 one-click: the mail program posts, nobody signs in
+                        "List-Unsubscribe": f"<{str(self.settings.api_url).rstrip('/')}/inbox/unsubscribe/{signed}>",
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                    },
                 )
             except Exception:
                 self.store.finish_delivery(broadcast.broadcast_id, user.email, "failed")

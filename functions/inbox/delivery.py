@@ -24,6 +24,7 @@ from shared.clock import Clock, iso
 from shared.directory import Directory
 from shared.i18n import Language, money, render, text
 from shared.mail import Mailer
+from shared.markdown import render_markdown
 
 if TYPE_CHECKING:
     from inbox.settings import InboxConsumerSettings
@@ -251,6 +252,9 @@ class InboxDelivery:
                     ticket_id=ticket.ticket_id if ticket else None,
                     case_number=ticket.case_number if ticket else None,
                     link=link,
+                    body_html=render_markdown(ticket.body)
+                    if ticket and template == "ticket_reply" and ticket.body
+                    else None,
                 ),
                 source_id=event_id,
                 expires_epoch=self._expiry(),

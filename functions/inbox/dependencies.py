@@ -32,6 +32,7 @@ def _service(clock: Clock) -> InboxService:
         settings=settings,
         logger=logger,
         latest=LatestBroadcast(seconds=settings.broadcast_cache_seconds),
+        signing_key=wiring.secret(settings.signing_secret_arn),
     )
 
 
@@ -64,6 +65,7 @@ def _broadcasts(clock: Clock) -> BroadcastSender:
         clock=clock,
         settings=settings,
         logger=logger,
+        signing_key=wiring.secret(settings.signing_secret_arn),
     )
 
 

@@ -14,6 +14,16 @@ MESSAGES: Catalogue = {
         "de": "Die Nachricht wurde nicht gefunden.",
         "en": "The message was not found.",
     },
+    "inbox.unsubscribe_invalid": {
+        "de": "Dieser Abmeldelink ist ungültig.",
+        "en": "This unsubscribe link is not valid.",
+    },
+    "inbox.unsubscribed": {
+        "de": "Sie erhalten keine Neuigkeiten mehr per E-Mail. Antworten auf Ihre Anfragen und "
+        "Benachrichtigungen erhalten Sie weiterhin; in Ihrem Postfach können Sie Neuigkeiten wieder einschalten.",
+        "en": "You no longer receive news by e-mail. Answers to your requests and notifications still "
+        "reach you; you can turn news back on in your inbox.",
+    },
     # Mail text (licence_exceeded): the licence beside the calendars set up.
     "licence.covers": {
         "de": {

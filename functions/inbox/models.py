@@ -11,6 +11,10 @@ from shared.validation import InputModel, Multiline, OutputModel
 Kind = Literal["ticket", "marketing", "invoice"]
 
 
+class Unsubscribed(OutputModel):
+    message: str = Field(examples=["Sie erhalten keine Neuigkeiten mehr per E-Mail."])
+
+
 class Message(OutputModel):
     id: str
     kind: Kind
@@ -21,6 +25,11 @@ class Message(OutputModel):
     ticket_id: str | None = Field(default=None, description="For ticket messages: GET /tickets/{ticket_id}")
     case_number: str | None = None
     link: str | None = Field(default=None, description="For invoices: where to get the document")
+    body_html: str | None = Field(
+        default=None,
+        description="News and agents' answers: the body's Markdown as safe HTML (raw HTML escaped); "
+        "`body` is its readable text",
+    )
 
 
 class InboxPage(OutputModel):

@@ -8,6 +8,7 @@ everything after works on the user's own partition.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -15,14 +16,17 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools import Logger
 from ulid import ULID
 
-from inbox import models
+from inbox import models, unsubscribe
 from inbox.folding import fold, searchable
 from inbox.store import BroadcastRecord, InboxStore, Kind, MessageRecord, StateRecord
 from shared.clock import Clock, iso
 from shared.directory import Directory
 from shared.errors import NotFound
+from shared.html_text import html_to_text
+from shared.i18n import Language, text
 from shared.identity import Caller
 from shared.ids import new_id
+from shared.markdown import render_markdown
 from shared.queues import Queue
 
 if TYPE_CHECKING:
@@ -54,6 +58,7 @@ class InboxService:
     settings: InboxApiSettings
     logger: Logger
     latest: LatestBroadcast
+    signing_key: Callable[[], bytes] = field(default=lambda: b"")  # unsubscribe links
 
     # --- broadcasts reaching the user ------------------------------------------------------
 
@@ -88,7 +93,8 @@ class InboxService:
             message_id=new_id(),
             kind="marketing",
             subject=broadcast.subject,
-            body=broadcast.body,
+            body=html_to_text(render_markdown(broadcast.body)).strip(),
+            body_html=render_markdown(broadcast.body),
             created_at=broadcast.created_at,
             search_text=searchable(broadcast.subject, broadcast.body),
         )
@@ -156,6 +162,16 @@ class InboxService:
         self.store.set_marketing_emails(caller.user_id, change.marketing_emails)
         return change
 
+    def unsubscribe(self, presented: str, language: Language) -> models.Unsubscribed:
+        """One click from a marketing mail, no sign-in: marketing mails off (the preference the inbox
+        shows); idempotent. A token that is not ours is a 404, like a random id."""
+        user_id = unsubscribe.user_of(self.signing_key(), presented)
+        if user_id is None:
+            raise NotFound("inbox.unsubscribe_invalid")
+        self.store.set_marketing_emails(user_id, False)
+        self.logger.info("unsubscribed from marketing mails", extra={"user_id": user_id})
+        return models.Unsubscribed(message=text("inbox.unsubscribed", language))
+
     # --- broadcasts ------------------------------------------------------------------------
 
     def publish_broadcast(self, caller: Caller, request: models.BroadcastCreate) -> models.Broadcast:
@@ -191,6 +207,7 @@ def to_message(message: MessageRecord, state: StateRecord) -> models.Message:
         ticket_id=message.ticket_id,
         case_number=message.case_number,
         link=message.link,
+        body_html=message.body_html,
     )
 
 

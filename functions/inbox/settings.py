@@ -31,6 +31,9 @@ class InboxConsumerSettings(InboxSettings):
 
 class BroadcastSenderSettings(InboxSettings):
     sender_address: str = Field(min_length=3)
+    signing_secret_arn: str = Field(min_length=1, description="Signs each person's unsubscribe link")
+    api_url: HttpUrl = Field(description="The API's public URL: one-click unsubscribe posts there")
+    portal_url: HttpUrl = Field(description="The visible unsubscribe link opens the portal's page")
     broadcast_queue_url: str = Field(min_length=1, description="The next page of a broadcast goes here")
     mail_send_rate_per_second: int = Field(default=10, ge=1, le=1000)
     broadcast_page_size: int = Field(default=50, ge=1, le=500)

@@ -51,6 +51,7 @@ class MessageRecord:
     ticket_id: str | None = None
     case_number: str | None = None
     link: str | None = None
+    body_html: str | None = None  # Markdown rendered safely (broadcasts, agents' answers)
     read_flag: bool | None = None
     flag_at: str | None = None
 

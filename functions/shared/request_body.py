@@ -92,6 +92,15 @@ def is_json(content_type: str | None) -> bool:
     return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
+# Routes that take a form post from a mail program (RFC 8058 one-click unsubscribe), never JSON-only.
+FORM_ROUTES = frozenset({"POST /inbox/unsubscribe/{token}"})
+
+
+def _is_form(content_type: str | None) -> bool:
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    return kind in ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 class BodyGate:
     """Checks each request's body before routing and hands the parsed value to the resolver, so a body
     is parsed once (the resolver's `json_body_deserializer`). One request at a time, as Lambda runs."""
@@ -112,6 +121,10 @@ class BodyGate:
         if not body:
             return None
         headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
+        if event.get("routeKey") in FORM_ROUTES and _is_form(headers.get("content-type")):
+            event["body"] = ""  # RFC 8058's one-click POST: its one form field says nothing more
+            event["isBase64Encoded"] = False
+            return None
         if not is_json(headers.get("content-type")):
             return BodyRefused(415, "unsupported_media_type", "request.unsupported_media_type")
         if event.get("isBase64Encoded"):

@@ -33,6 +33,8 @@ def _mail(message_id: str, raw: str) -> dict[str, Any]:
         "reply_to": str(parsed["Reply-To"] or ""),
         "in_reply_to": str(parsed["In-Reply-To"] or ""),
         "references": str(parsed["References"] or ""),
+        "list_unsubscribe": str(parsed["List-Unsubscribe"] or ""),
+        "list_unsubscribe_post": str(parsed["List-Unsubscribe-Post"] or ""),
         "text": text,
         "html": html,
         "links": sorted(set(_LINK.findall(text))),

@@ -79,6 +79,7 @@ class LocalStack:
         params = {
             "Stage": "local",
             "PortalUrl": f"{self.api_url}/portal",
+            "PublicApiUrl": self.api_url,
             "CorsAllowOrigins": ",".join((*DEV_FRONTEND_ORIGINS, *own_origins)),
             **self.parameters,
         }

@@ -432,7 +432,7 @@ def test_broadcasts_reach_everyone_without_a_write_per_user(
             token=agent.access_token,
             json_body={
                 "subject": "Neu: Erinnerungen per SMS",
-                "body": "Ab heute erinnern wir Ihre Patienten per SMS.",
+                "body": "Ab heute erinnern wir Ihre Patienten **per SMS**.\n\n- kostenlos\n- <b>sofort</b>",
             },
         )
     assert published.status == 202
@@ -459,10 +459,71 @@ def test_broadcasts_reach_everyone_without_a_write_per_user(
     assert admin.email in sent_to and colleague.email in sent_to
     assert outsider.email not in sent_to  # opted out of marketing mails
     assert len(sent_to) == len(set(sent_to))
+    [news] = [
+        m
+        for m in outbox.mails(REGION)
+        if m["to"] == colleague.email and m["subject"] == "Neu: Erinnerungen per SMS"
+    ]
+    assert "<strong>per SMS</strong>" in news["html"] and "&lt;b&gt;sofort&lt;/b&gt;" in news["html"]
+    assert "**" not in news["text"] and "- kostenlos" in news["text"]
+
+    # RFC 8058 one-click, as a mail program sends it: no sign-in, a form post to the header's URL
+    assert news["list_unsubscribe_post"] == "List-Unsubscribe=One-Click"
+    one_click = news["list_unsubscribe"].strip("<>")
+    assert one_click.startswith("https://api.test/inbox/unsubscribe/")
+    visible = next(link for link in news["links"] if "/abmelden#token=" in link)
+    assert visible.split("#token=")[1] == one_click.rsplit("/", 1)[1]
+    path = one_click.removeprefix("https://api.test")
+    forged = accounts.call(
+        "POST",
+        path[:-3] + "aaa",
+        raw_body="List-Unsubscribe=One-Click",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert forged.status == 404
+    done = accounts.call(
+        "POST",
+        path,
+        raw_body="List-Unsubscribe=One-Click",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert done.status == 200, done.body
+    assert (
+        accounts.call("GET", "/inbox/preferences", token=colleague.access_token).body["marketing_emails"]
+        is False
+    )
+    assert accounts.call("POST", path).status == 200  # again, and without a body: the same
+    ticket = submit(accounts, colleague)  # transactional mails are never suppressed by it
+    dependencies.delivery().handle(
+        {
+            "detail-type": "TicketCreated",
+            "detail": {
+                "metadata": {"event_id": "01JUNSUB0000000000000000001", "occurred_at": "x"},
+                "data": {
+                    "ticket_id": ticket["id"],
+                    "case_number": ticket["case_number"],
+                    "subject": ticket["subject"],
+                    "status": "open",
+                    "requester": {
+                        "user_id": colleague.user_id,
+                        "email": colleague.email,
+                        "full_name": colleague.full_name,
+                        "language": "de",
+                    },
+                    "reference_id": "r1",
+                },
+            },
+        }
+    )
+    confirmation = [m for m in outbox.mails(REGION) if m["to"] == colleague.email][-1]
+    assert confirmation["subject"].startswith(f"[{ticket['case_number']}]")
+    assert confirmation["list_unsubscribe"] == ""
 
     for user in (admin, outsider):
         items = inbox_of(accounts, user.access_token, kind="marketing")["items"]
         assert [m["subject"] for m in items][:1] == ["Neu: Erinnerungen per SMS"]
+        assert "per SMS" in items[0]["body"] and "**" not in items[0]["body"]
+        assert "<strong>per SMS</strong>" in items[0]["body_html"] and "<b>" not in items[0]["body_html"]
     assert accounts.call("GET", "/inbox/unread-count", token=admin.access_token).body["unread"] >= 1
 
 

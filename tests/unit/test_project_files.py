@@ -164,6 +164,7 @@ def test_public_routes_are_exactly_the_intended_ones() -> None:
         ("get", "/request-types"),
         ("post", "/tickets/anonymous"),
         ("post", "/attachments/anonymous"),
+        ("post", "/inbox/unsubscribe/{token}"),
         ("get", "/attachments/anonymous/{attachment_id}"),
         ("get", "/kb/folders"),
         ("get", "/kb/folders/{folder_id}"),

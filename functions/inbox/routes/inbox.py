@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from inbox import models
 from inbox.dependencies import service
-from shared.resolver import Cursor, accepted, current_caller
+from shared.resolver import Cursor, accepted, current_caller, language
 
 router = APIGatewayHttpRouter()
 TAGS = ["Inbox"]
@@ -73,6 +73,17 @@ def inbox_preferences() -> models.Preferences:
 @router.put("/inbox/preferences", summary="Opt in or out of marketing e-mails", tags=TAGS, responses=ERRORS)
 def set_preferences(body: Annotated[models.Preferences, Body()]) -> models.Preferences:
     return service().set_preferences(current_caller(router), body)
+
+
+@router.post(
+    "/inbox/unsubscribe/<token>",
+    summary="One-click unsubscribe from marketing mails (public: the signed link is the permission; "
+    "RFC 8058, the body may be the form field List-Unsubscribe=One-Click or empty)",
+    tags=TAGS,
+    responses={404: {"description": "Not a valid unsubscribe link"}},
+)
+def unsubscribe(token: str) -> models.Unsubscribed:
+    return service().unsubscribe(token, language(router))
 
 
 @router.post(
