@@ -62,6 +62,7 @@ def function_environment(local_aws: LocalAws, tmp_path_factory: pytest.TempPathF
         "AttachmentScanFunction",
         "TicketsMailFunction",
         "TicketsEventsFunction",
+        "MailFeedbackFunction",
         "TicketsFunction",
         "BroadcastSenderFunction",
         "InboxConsumerFunction",

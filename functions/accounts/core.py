@@ -32,7 +32,7 @@ from shared.errors import (
 from shared.events import DomainEvent, EventPublisher, publish_after_commit
 from shared.i18n import Language
 from shared.ids import new_id, new_token, token_digest
-from shared.mail import Mailer
+from shared.mail import Mailer, MailSuppressed
 from shared.queues import Queue
 from shared.ratelimit import RateLimiter
 
@@ -93,9 +93,13 @@ class AccountsCore:
 
     def _mail(self, to: str, template: str, language: Language, **context: object) -> None:
         reference_id = new_id()
-        self.mailer.send(
-            to=to, template=template, language=language, context=dict(context), reference_id=reference_id
-        )
+        try:
+            self.mailer.send(
+                to=to, template=template, language=language, context=dict(context), reference_id=reference_id
+            )
+        except MailSuppressed:  # the address bounced or complained: nothing goes there any more
+            self.logger.info("mail suppressed", extra={"template": template, "reference_id": reference_id})
+            return
         self.logger.info("mail sent", extra={"template": template, "reference_id": reference_id})
 
     def _profile(self, user_id: str) -> UserRecord:

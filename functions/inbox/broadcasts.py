@@ -17,7 +17,7 @@ from inbox.store import InboxStore
 from shared.clock import Clock
 from shared.directory import Directory
 from shared.i18n import Language
-from shared.mail import Mailer
+from shared.mail import Mailer, MailSuppressed
 from shared.queues import Queue
 
 if TYPE_CHECKING:
@@ -98,6 +98,9 @@ class BroadcastSender:
                         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                     },
                 )
+            except MailSuppressed:
+                self.store.finish_delivery(broadcast.broadcast_id, user.email, "suppressed")
+                continue
             except Exception:
                 self.store.finish_delivery(broadcast.broadcast_id, user.email, "failed")
                 raise

@@ -23,7 +23,7 @@ from shared import replies
 from shared.clock import Clock, iso
 from shared.directory import Directory
 from shared.i18n import Language, money, render, text
-from shared.mail import Mailer
+from shared.mail import Mailer, MailSuppressed
 from shared.markdown import render_markdown
 
 if TYPE_CHECKING:
@@ -273,6 +273,10 @@ class InboxDelivery:
                 reference_id=reference_id,
                 headers=headers,
             )
+        except MailSuppressed:  # bounced or complained before: the inbox copy is all they get
+            self.store.finish_delivery(event_id, recipient.email, "suppressed")
+            self.logger.info("mail suppressed", extra={"event_id": event_id, "template": template})
+            return
         except Exception:
             self.store.finish_delivery(event_id, recipient.email, "failed")
             raise

@@ -44,7 +44,7 @@ from notifications.rules import decide
 from notifications.store import FINAL, CalendarRecord, Channel, DeliveryRecord, NotificationsStore
 from shared.clock import Clock, iso
 from shared.ids import new_id
-from shared.mail import Mailer, RenderedMail
+from shared.mail import Mailer, MailSuppressed, RenderedMail
 from shared.sms import SmsSender
 
 WINDOW = timedelta(minutes=10)
@@ -238,6 +238,17 @@ class Notifier:
     def _call(self, sending: DeliveryRecord, now: datetime, window_end: datetime) -> DeliveryRecord:
         try:
             provider_id = self._provider_send(sending)
+        except MailSuppressed:  # the address bounced or complained: final, nothing to retry
+            self.logger.warning("delivery suppressed", extra=self._ids(sending))
+            return dataclasses.replace(
+                sending,
+                status="failed",
+                reason="address_suppressed",
+                next_attempt_at=None,
+                due_at=None,
+                lease_until=None,
+                updated_at=iso(now),
+            )
         except (ClientError, BotoCoreError) as error:
             code = (
                 str(error.response.get("Error", {}).get("Code", ""))

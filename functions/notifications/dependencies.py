@@ -12,6 +12,7 @@ from shared import aws, wiring
 from shared.clock import Clock
 from shared.directory import Directory
 from shared.log import get_logger
+from shared.suppression import SuppressionList
 
 if TYPE_CHECKING:
     from notifications.delivery import Notifier
@@ -28,6 +29,9 @@ def _service(clock: Clock) -> CalendarsService:
         directory=Directory(aws.dynamodb(), settings.accounts_table),
         clock=clock,
         settings=settings,
+        suppression=SuppressionList(aws.dynamodb(), table)
+        if (table := settings.mail_suppression_table)
+        else None,
     )
 
 

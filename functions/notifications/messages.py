@@ -33,6 +33,12 @@ MESSAGES: Catalogue = {
             "Please extend your licence for another one.",
         },
     },
+    "calendar.email_undeliverable": {
+        "de": "Diese Adresse empfängt keine E-Mails mehr (unzustellbar oder als Spam gemeldet); "
+        "Benachrichtigungen per E-Mail gehen nicht mehr hinaus. Bitte tragen Sie eine andere Adresse ein.",
+        "en": "This address no longer receives e-mail (undeliverable or reported as spam); no notification "
+        "mails go out. Please enter another address.",
+    },
     "calendar.email_spam_warning": {
         "de": "Gespeichert. Achtung: Bei Adressen von hotmail.com, outlook.com oder live.com landen "
         "Benachrichtigungen oft im Spam-Ordner.",

@@ -52,6 +52,10 @@ class Calendar(OutputModel):
     time_zone: str
     language: Literal["de", "en"]
     warnings: list[Warning] = Field(default_factory=list)
+    email_undeliverable: bool = Field(
+        default=False,
+        description="The e-mail address bounced or reported a mail as spam: no notification mail goes there",
+    )
 
 
 class CalendarPage(OutputModel):

@@ -16,6 +16,7 @@ from shared.errors import FieldError, Forbidden, Invalid, NotFound
 from shared.i18n import Language, text
 from shared.identity import Caller
 from shared.ids import new_id
+from shared.suppression import SuppressionList
 
 if TYPE_CHECKING:
     from notifications.settings import NotificationsApiSettings
@@ -27,6 +28,7 @@ class CalendarsService:
     directory: Directory
     clock: Clock
     settings: NotificationsApiSettings
+    suppression: SuppressionList | None = None  # addresses that receive no mail
 
     def _membership(self, caller: Caller, org_id: str, *, admin: bool) -> int | None:
         """Checks the caller's role in the organisation; returns its licensed calendars."""
@@ -68,7 +70,10 @@ class CalendarsService:
         )
 
     def get(self, caller: Caller, calendar_id: str, language: Language) -> models.Calendar:
-        return to_calendar(self._calendar(caller, calendar_id, admin=False), [], language)
+        """With a warning when its address no longer receives mail (a hard bounce or a complaint)."""
+        calendar = self._calendar(caller, calendar_id, admin=False)
+        silent = bool(calendar.email and self.suppression and self.suppression.is_suppressed(calendar.email))
+        return to_calendar(calendar, ["email_undeliverable"] if silent else [], language)
 
     def rename(
         self, caller: Caller, calendar_id: str, request: models.CalendarRename, language: Language
@@ -116,8 +121,12 @@ def to_calendar(calendar: CalendarRecord, warnings: list[str], language: Languag
         time_zone=calendar.time_zone,
         language=calendar.language,
         warnings=[
-            models.Warning(field=w, message=text("calendar.email_spam_warning", language)) for w in warnings
+            models.Warning(field="email", message=text(f"calendar.{w}", language))
+            if w == "email_undeliverable"
+            else models.Warning(field=w, message=text("calendar.email_spam_warning", language))
+            for w in warnings
         ],
+        email_undeliverable="email_undeliverable" in warnings,
     )
 
 

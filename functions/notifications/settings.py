@@ -15,6 +15,7 @@ class NotificationsApiSettings(NotificationsSettings):
     accounts_table: str = Field(min_length=1, description="Read-only: the caller's membership and licence")
     signing_secret_arn: str = Field(min_length=1, description="Signs list cursors")
     page_size: int = Field(default=50, ge=1, le=200)
+    mail_suppression_table: str = Field(default="", description="Read-only: addresses that receive no mail")
 
 
 class DeliverySettings(NotificationsSettings):

@@ -121,7 +121,10 @@ def batch_get_all(
     found: list[dict[str, Any]] = []
     asked: dict[str, Any] = {"Keys": keys, "ConsistentRead": True}
     if projection:
-        asked |= {"ProjectionExpression": projection, "ExpressionAttributeNames": names or {}}
+        asked |= {
+            "ProjectionExpression": projection,
+            **({"ExpressionAttributeNames": names} if names else {}),
+        }
     request: dict[str, Any] = {table: asked}
     for _attempt in range(attempts):
         if not request:

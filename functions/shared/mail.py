@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from shared.html_text import html_to_text
 from shared.i18n import Language
+from shared.suppression import SuppressionList
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
@@ -146,11 +147,24 @@ def _markdown_filter(source: str) -> Any:
     return Markup(render_markdown(source))  # noqa: S704 - markdown-it escapes raw HTML (html=False)
 
 
+class MailSuppressed(Exception):
+    """The address is on the suppression list (a hard bounce or a complaint): nothing was sent."""
+
+
 class Mailer:
-    def __init__(self, client: SESV2Client, sender: str, renderer: MailRenderer) -> None:
+    def __init__(
+        self,
+        client: SESV2Client,
+        sender: str,
+        renderer: MailRenderer,
+        suppression: SuppressionList | None = None,
+        configuration_set: str = "",
+    ) -> None:
         self._client = client
         self._sender = sender
         self._renderer = renderer
+        self._suppression = suppression
+        self._configuration_set = configuration_set
 
     def render(
         self, template: str, language: Language, context: dict[str, Any], reference_id: str
@@ -182,7 +196,10 @@ class Mailer:
         reference_id: str,
         headers: Mapping[str, str] | None = None,
     ) -> str:
-        """`headers` may set Message-ID, Reply-To, In-Reply-To, References (the ticket mails do)."""
+        """`headers` may set Message-ID, Reply-To, In-Reply-To, References (the ticket mails do).
+        MailSuppressed, sending nothing, when the address does not receive mail."""
+        if self._suppression is not None and self._suppression.is_suppressed(to):
+            raise MailSuppressed(template)
         extra = dict(headers or {})
         message_id = extra.pop("Message-ID", None) or make_msgid(domain=self._sender.rpartition("@")[2])
         raw = compose(
@@ -195,15 +212,18 @@ class Mailer:
             html=mail.html,
             language=language,
         )
-        response = self._client.send_email(
-            FromEmailAddress=self._sender,
-            Destination={"ToAddresses": [to]},
-            Content={"Raw": {"Data": raw}},
-            EmailTags=[
+        request: dict[str, Any] = {
+            "FromEmailAddress": self._sender,
+            "Destination": {"ToAddresses": [to]},
+            "Content": {"Raw": {"Data": raw}},
+            "EmailTags": [
                 {"Name": "reference_id", "Value": reference_id},
                 {"Name": "template", "Value": template.replace("/", "-")},
             ],
-        )
+        }
+        if self._configuration_set:  # SES reports bounces and complaints of it (mail feedback)
+            request["ConfigurationSetName"] = self._configuration_set
+        response = self._client.send_email(**request)
         return str(response.get("MessageId", ""))
 
 
@@ -280,4 +300,11 @@ def mailer(templates: Path, sender: str, *, once: bool = False) -> Mailer:
     that must not repeat behind the caller's back)."""
     from shared import aws
 
-    return Mailer(aws.sesv2(once=once), sender, MailRenderer(templates))
+    table = os.environ.get("MAIL_SUPPRESSION_TABLE", "")
+    return Mailer(
+        aws.sesv2(once=once),
+        sender,
+        MailRenderer(templates),
+        SuppressionList(aws.dynamodb(), table) if table else None,
+        os.environ.get("MAIL_CONFIGURATION_SET", ""),
+    )

@@ -27,6 +27,7 @@ from shared.events import DomainEvent, EventPublisher, publish_after_commit
 from shared.identity import Caller
 from shared.ids import new_id
 from shared.ratelimit import RateLimiter
+from shared.suppression import SuppressionList
 from tickets import rules
 from tickets.agent_directory import AgentDirectory
 from tickets.attachments import AttachmentLinks
@@ -60,6 +61,7 @@ class TicketsCore:
     logger: Logger
     agents: AgentDirectory
     signing_key: Callable[[], bytes]
+    suppression: SuppressionList | None = None  # who does not receive mail (agents see it)
 
     def _now(self) -> str:
         return iso(self.clock.now())

@@ -11,6 +11,7 @@ from shared.directory import Directory
 from shared.log import get_logger
 from shared.ratelimit import RateLimiter
 from shared.settings import load
+from shared.suppression import SuppressionList
 from tickets.agent_directory import AgentDirectory, CognitoAgentDirectory, NoAgentDirectory
 from tickets.attachments import AttachmentLinks
 from tickets.mailbox import S3Mailbox
@@ -43,6 +44,9 @@ def _build(
         logger=logger,
         agents=agents,
         signing_key=signing_key,
+        suppression=SuppressionList(aws.dynamodb(), table)
+        if (table := settings.mail_suppression_table)
+        else None,
     )
 
 

@@ -234,6 +234,11 @@ class Ticket(TicketSummary):
     attachments: list[Attachment]
     timeline: list[TimelineEntry]
     via: Literal["portal", "email"] = Field(description="How the request came in")
+    mail_undeliverable: list[str] = Field(
+        default_factory=list,
+        description="Agents only: the ticket's people whose address does not receive mail (a hard bounce "
+        "or a complaint): answers reach them only in the portal",
+    )
     possibly_about: str | None = Field(
         default=None,
         description="Agents only: a mail without a valid reply address that named or answered this case "

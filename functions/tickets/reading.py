@@ -14,7 +14,13 @@ from tickets.store import UNASSIGNED
 class Reading(TicketsCore):
     def ticket(self, caller: Caller, ticket_id: str) -> models.Ticket:
         view, access, _ = self._view(caller, ticket_id)
-        return to_ticket(view, agent=access == "agent")
+        shown = to_ticket(view, agent=access == "agent")
+        if access == "agent" and self.suppression is not None:
+            # who on the ticket does not receive mail (bounced, complained): one BatchGetItem
+            people = [view.ticket.requester_email, *view.ticket.cc]
+            silent = self.suppression.suppressed_among(people)
+            shown = shown.model_copy(update={"mail_undeliverable": [p for p in people if p in silent]})
+        return shown
 
     def list_tickets(
         self,

@@ -24,6 +24,7 @@ class TicketsSettings(AttachmentScanSettings):
     submissions_per_address_per_hour: int = Field(default=5, ge=1)
     anonymous_uploads_per_source_per_hour: int = Field(default=30, ge=1)
     page_size: int = Field(default=25, ge=1, le=100)
+    mail_suppression_table: str = Field(default="", description="Read-only: who does not receive mail")
 
 
 class TicketsApiSettings(TicketsSettings):

@@ -146,10 +146,17 @@ def secrets(resolver: Resolver, secretsmanager: Any) -> None:
 
 
 def sender_identity(resolver: Resolver, sesv2: Any) -> None:
-    """The template leaves the SES identity to the account (it needs DNS); locally it is verified here."""
+    """The sender's identity (in AWS verified through the DKIM records of the stack's outputs; locally at
+    once) and the configuration set every mail goes through."""
     sender = resolver.parameter("SenderAddress")
     sesv2.create_email_identity(EmailIdentity=sender.rpartition("@")[2])
     sesv2.create_email_identity(EmailIdentity=sender)
+    for logical, resource in resolver.resources("AWS::SES::ConfigurationSet").items():
+        name = resolver.resolve(resource["Properties"])["Name"]
+        sesv2.create_configuration_set(ConfigurationSetName=name)
+        resolver.physical_ids[logical] = name
+    for logical in resolver.resources("AWS::IAM::ManagedPolicy"):
+        resolver.physical_ids[logical] = f"arn:aws:iam::123456789012:policy/{resolver.stack_name}-{logical}"
 
 
 def everything(resolver: Resolver, dynamodb_endpoint: str, moto_endpoint: str) -> None:
@@ -158,10 +165,10 @@ def everything(resolver: Resolver, dynamodb_endpoint: str, moto_endpoint: str) -
     tables(resolver, client("dynamodb", dynamodb_endpoint, region))
     buckets(resolver, client("s3", moto_endpoint, region))
     queues(resolver, client("sqs", moto_endpoint, region))
+    sender_identity(resolver, client("sesv2", moto_endpoint, region))  # rules name the configuration set
     rules(resolver, client("events", moto_endpoint, region))
     secrets(resolver, client("secretsmanager", moto_endpoint, region))
     user_pools(resolver, client("cognito-idp", moto_endpoint, region))
-    sender_identity(resolver, client("sesv2", moto_endpoint, region))
     for logical in resolver.resources("AWS::Serverless::Function"):
         resolver.physical_ids.setdefault(logical, f"{resolver.stack_name}-{logical}")
     for logical in resolver.resources("AWS::Serverless::HttpApi"):

@@ -23,6 +23,7 @@ from infra.local.http_api import (
 )
 from infra.local.inbound_mail import InboundMail
 from infra.local.lambda_runtime import FunctionProcess
+from infra.local.mail_feedback import MailFeedback
 from infra.local.services import DynamoDBLocal, MotoServer, free_port
 from infra.local.template import Resolver, load
 
@@ -114,6 +115,9 @@ class LocalStack:
                 provision.client("s3", self.moto.endpoint, REGION),
                 self.functions,
                 self.activity,
+            ),
+            "/_local/mail-feedback": MailFeedback(
+                self.resolver, provision.client("events", self.moto.endpoint, REGION)
             ),
         }
         if swagger is not None:

@@ -128,7 +128,7 @@ def test_write_endpoints_stay_at_their_minimum(accounts: AccountsDriver) -> None
         "events:PutEvents": 1,
     }
     assert dict(invite_calls) == {
-        "dynamodb:GetItem": 1,  # the session check
+        "dynamodb:GetItem": 2,  # the session check, and the invitee's address on the suppression list
         "dynamodb:BatchGetItem": 1,
         "dynamodb:TransactWriteItems": 1,
         "dynamodb:UpdateItem": 1,  # the per-address mail cap
