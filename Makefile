@@ -16,12 +16,12 @@ export AWS_ACCESS_KEY_ID ?= local
 export AWS_SECRET_ACCESS_KEY ?= local
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help install run test lint typecheck template unit functional e2e openapi bench clean
+.PHONY: help install run test lint typecheck template unit functional e2e openapi bench mails clean
 
 help:
 	@echo "make run    - bring up the whole local stack (DynamoDB Local, moto, HTTP API, events, demo data)"
 	@echo "make test   - lint, type check, template checks (sam validate --lint, sam build), all test tiers"
-	@echo "make openapi - regenerate openapi.json;  make bench - run the benchmarks"
+	@echo "make openapi - regenerate openapi.json;  make bench - run the benchmarks;  make mails - photograph every mail (docs/mails/)"
 
 $(VENV)/.installed: pyproject.toml functions/requirements.txt
 	@test -n "$(PY313)" || { echo "python3.13 not found (looked on PATH and under pyenv)"; exit 1; }
@@ -76,6 +76,10 @@ test: install lint typecheck template
 
 openapi: $(VENV)/.installed
 	$(PY) -m infra.openapi > openapi.json
+
+# Every mail, de and en, at phone and desktop width, photographed in headless Chromium (docs/mails/).
+mails: $(VENV)/.installed
+	$(PY) -m infra.mail_gallery docs/mails
 
 # bench.cold_start shows each function's bundle size from the last `make template` ("build first" without).
 bench: $(VENV)/.installed node_modules/.installed
