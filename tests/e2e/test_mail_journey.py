@@ -58,3 +58,27 @@ def test_write_to_support_get_a_link_register_and_find_the_request(stack: Runnin
     assert [t["case_number"] for t in mine] == [case_number]
     shown = client.call("GET", f"/tickets/{mine[0]['id']}", access).json()
     assert (shown["via"], shown["description"]) == ("email", "Seit heute ist mein Kalender leer.")
+
+
+def test_a_simulated_bounce_suppresses_the_address_and_agents_see_it(stack: RunningStack) -> None:
+    from infra.local.demo import AGENT
+
+    client = PortalClient(stack.url)
+    sender = f"bounce-{uuid.uuid4().hex[:8]}@praxis-neu.example"
+    mail = EmailMessage()
+    mail["From"] = f"Eva Neu <{sender}>"
+    mail["To"] = "support@example.com"
+    mail["Subject"] = "Bitte um Rückruf"
+    mail.set_content("Bitte rufen Sie mich zurück.")
+    created = requests.post(f"{stack.url}/_local/inbound-email", data=mail.as_bytes(), timeout=30).json()
+    ticket_id = created["results"][0]["ticket_id"]
+    bounced = requests.post(
+        f"{stack.url}/_local/mail-feedback", json={"type": "bounce", "to": sender}, timeout=30
+    )
+    assert bounced.status_code == 202
+    agent = client.sign_in(AGENT)["access_token"]
+
+    def undeliverable() -> list[str]:
+        return list(client.call("GET", f"/tickets/{ticket_id}", agent).json()["mail_undeliverable"])
+
+    assert eventually(undeliverable) == [sender]
