@@ -39,6 +39,8 @@ _TICKET = {
     "details": [("Produkt", "Zweiter Kalender"), ("Menge", "1")],
     "registration_url": f"{PORTAL}/registrieren#email=anna@praxis-schmidt.example",
     "cc_left_out": 0,
+    "agent_reply": True,
+    "author_name": "Sabine Support",
 }
 SAMPLES: dict[str, dict[str, Any]] = {
     "account_exists": {"sign_in_url": f"{PORTAL}/anmelden", "reset_url": f"{PORTAL}/passwort-vergessen"},

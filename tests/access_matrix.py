@@ -133,6 +133,7 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("get", "/inbox"): Row("signed_in"),
     ("get", "/inbox/feed"): Row("signed_in"),
     ("post", "/inbox/unsubscribe/{token}"): Row("capability"),
+    ("post", "/realtime/tickets"): Row("signed_in"),
     ("get", "/inbox/unread-count"): Row("signed_in"),
     ("get", "/inbox/search"): Row("signed_in", query={"q": "Rechnung"}),
     ("put", "/inbox/{message_id}/read"): Row("signed_in", {"read": True}),

@@ -63,6 +63,8 @@ def function_environment(local_aws: LocalAws, tmp_path_factory: pytest.TempPathF
         "TicketsMailFunction",
         "TicketsEventsFunction",
         "MailFeedbackFunction",
+        "RealtimeFunction",
+        "RealtimePushFunction",
         "TicketsFunction",
         "BroadcastSenderFunction",
         "InboxConsumerFunction",

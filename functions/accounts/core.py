@@ -128,3 +128,5 @@ class AccountsCore:
     def _end_sessions(self, user: UserRecord) -> None:
         self.identity.sign_out_everywhere(user.email)
         self.store.end_sessions(user.user_id, sessions.cut_now())
+        # live connections end too (realtime closes them)
+        self._publish(DomainEvent("UserSignedOut", {"user_id": user.user_id}))

@@ -16,6 +16,7 @@ from inbox import unsubscribe
 from inbox.store import InboxStore
 from shared.clock import Clock
 from shared.directory import Directory
+from shared.events import DomainEvent, EventPublisher, publish_after_commit
 from shared.i18n import Language
 from shared.mail import Mailer, MailSuppressed
 from shared.queues import Queue
@@ -44,6 +45,7 @@ class BroadcastSender:
     settings: BroadcastSenderSettings
     logger: Logger
     signing_key: Callable[[], bytes]  # signs each person's unsubscribe link
+    publisher: EventPublisher | None = None  # InboxBroadcastPublished: live pushes (realtime)
 
     @property
     def page_size(self) -> int:
@@ -70,6 +72,20 @@ class BroadcastSender:
         if broadcast is None:
             raise ValueError("unknown broadcast")
         users, following = self.recipients({**job, "organisation_ids": broadcast.organisation_ids})
+        if job.get("cursor") is None and self.publisher is not None:  # the first page: connections hear
+            publish_after_commit(
+                self.publisher,
+                [
+                    DomainEvent(
+                        "InboxBroadcastPublished",
+                        {
+                            "broadcast_id": broadcast.broadcast_id,
+                            "organisation_ids": broadcast.organisation_ids,
+                        },
+                    )
+                ],
+                self.logger,
+            )
         opted_out = self.store.marketing_opt_outs([u.user_id for u in users])
         expires = int((self.clock.now() + timedelta(days=30)).timestamp())
         sent = 0

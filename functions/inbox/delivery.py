@@ -22,6 +22,7 @@ from inbox.store import InboxStore, Kind
 from shared import replies
 from shared.clock import Clock, iso
 from shared.directory import Directory
+from shared.events import DomainEvent, EventPublisher, publish_after_commit
 from shared.i18n import Language, money, render, text
 from shared.mail import Mailer, MailSuppressed
 from shared.markdown import render_markdown
@@ -37,6 +38,14 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
 }
 KEEP_DAYS = 30
 REPLY_MARKER_END = "-##"
+
+
+def _is_author(recipient: Recipient, author: dict[str, object], requester: Recipient) -> bool:
+    """Whether a reply's author is this recipient (by account, else by the name or address mail used)."""
+    if author.get("user_id"):
+        return recipient.user_id == author.get("user_id")
+    name = author.get("full_name")
+    return recipient.email == name or (recipient is requester and name == requester.full_name)
 
 
 def _inbox_body(mail_text: str) -> str:
@@ -63,6 +72,7 @@ class InboxDelivery:
     clock: Clock
     settings: InboxConsumerSettings
     logger: Logger
+    publisher: EventPublisher | None = None  # InboxMessageAdded: live pushes (realtime)
 
     def _expiry(self) -> int:
         return int((self.clock.now() + timedelta(days=KEEP_DAYS)).timestamp())
@@ -85,8 +95,7 @@ class InboxDelivery:
 
     def _ticket(self, detail_type: str, detail: TicketDetail) -> int:
         data = detail.data
-        if detail_type == "TicketCommented" and not (data.author or {}).get("is_agent"):
-            return 0  # customers' own replies are news for the agents, not for the customers
+        author = data.author or {}
         requester = Recipient(
             data.requester.email, data.requester.language, data.requester.user_id, data.requester.full_name
         )
@@ -101,6 +110,9 @@ class InboxDelivery:
         else:
             template = "ticket_reply" if detail_type == "TicketCommented" else "ticket_status"
             deliveries = [(requester, template)] + [(self._cc_recipient(a), template) for a in copied]
+            if detail_type == "TicketCommented" and not author.get("is_agent"):
+                # a customer's reply (the requester's, a colleague's, a CC's): news for the others
+                deliveries = [(r, t) for r, t in deliveries if not _is_author(r, author, requester)]
         for recipient, template in deliveries:
             threading = self._threading(detail_type, detail.metadata.event_id, data.ticket_id, recipient)
             context = {
@@ -116,6 +128,8 @@ class InboxDelivery:
                 "cc_left_out": data.cc_left_out,
                 "reply_marker": "Reply-To" in threading,
                 "requester_name": data.requester.full_name or data.requester.email,
+                "agent_reply": bool(author.get("is_agent", True)),
+                "author_name": str(author.get("full_name") or ""),
                 "request_type": getattr(data.request_type_name, recipient.language, ""),
                 "details": [
                     (getattr(d.label, recipient.language), getattr(d.value, recipient.language))
@@ -242,23 +256,39 @@ class InboxDelivery:
     ) -> None:
         mail = self.mailer.render(template, recipient.language, context, reference_id)
         if recipient.user_id:
-            added = self.store.add_message(
-                recipient.user_id,
-                message_of(
-                    kind=kind,
-                    subject=mail.subject,
-                    body=_inbox_body(mail.text),
-                    created_at=iso(self.clock.now()),
-                    ticket_id=ticket.ticket_id if ticket else None,
-                    case_number=ticket.case_number if ticket else None,
-                    link=link,
-                    body_html=render_markdown(ticket.body)
-                    if ticket and template == "ticket_reply" and ticket.body
-                    else None,
-                ),
-                source_id=event_id,
-                expires_epoch=self._expiry(),
+            message = message_of(
+                kind=kind,
+                subject=mail.subject,
+                body=_inbox_body(mail.text),
+                created_at=iso(self.clock.now()),
+                ticket_id=ticket.ticket_id if ticket else None,
+                case_number=ticket.case_number if ticket else None,
+                link=link,
+                body_html=render_markdown(ticket.body)
+                if ticket and template == "ticket_reply" and ticket.body
+                else None,
             )
+            added = self.store.add_message(
+                recipient.user_id, message, source_id=event_id, expires_epoch=self._expiry()
+            )
+            if added and self.publisher is not None:
+                # the user's open connections hear of it, with the new unread count
+                unread = max(self.store.state(recipient.user_id).unread, 0)
+                publish_after_commit(
+                    self.publisher,
+                    [
+                        DomainEvent(
+                            "InboxMessageAdded",
+                            {
+                                "user_id": recipient.user_id,
+                                "message_id": message.message_id,
+                                "kind": kind,
+                                "unread": unread,
+                            },
+                        )
+                    ],
+                    self.logger,
+                )
             if not added:
                 self.logger.info("inbox message existed", extra={"event_id": event_id})
         if not self.store.claim_delivery(event_id, recipient.email, self._expiry()):

@@ -49,6 +49,7 @@ def _delivery(clock: Clock) -> InboxDelivery:
         clock=clock,
         settings=settings,
         logger=logger,
+        publisher=wiring.publisher(settings.event_bus_name, "portal.inbox", clock),
     )
 
 
@@ -66,6 +67,7 @@ def _broadcasts(clock: Clock) -> BroadcastSender:
         settings=settings,
         logger=logger,
         signing_key=wiring.secret(settings.signing_secret_arn),
+        publisher=wiring.publisher(settings.event_bus_name, "portal.inbox", clock),
     )
 
 

@@ -121,6 +121,8 @@ class InboxService:
         """New messages after a cursor: one Query, cheap enough to poll every few seconds."""
         after = since or ulid_at(self.clock.now().timestamp())
         state, messages = self.store.newer(caller.user_id, after, self.settings.page_size)
+        if self._sync(caller.user_id, state):  # broadcasts appear here too, without a call of /inbox
+            state, messages = self.store.newer(caller.user_id, after, self.settings.page_size)
         cursor = messages[-1].message_id if messages else after
         return models.Feed(
             items=[to_message(m, state) for m in messages], unread=max(state.unread, 0), cursor=cursor

@@ -43,6 +43,7 @@ from notifications.events import AppointmentEvent
 from notifications.rules import decide
 from notifications.store import FINAL, CalendarRecord, Channel, DeliveryRecord, NotificationsStore
 from shared.clock import Clock, iso
+from shared.events import DomainEvent, EventPublisher, publish_after_commit
 from shared.ids import new_id
 from shared.mail import Mailer, MailSuppressed, RenderedMail
 from shared.sms import SmsSender
@@ -86,6 +87,7 @@ class Notifier:
     clock: Clock
     logger: Logger
     message_domain: str = "example.com"
+    publisher: EventPublisher | None = None  # AppointmentNotice: the calendar pop-up (realtime)
 
     def _now(self) -> datetime:
         return self.clock.now()
@@ -109,6 +111,26 @@ class Notifier:
             event_id,
             int((max(data.start, original_start) + ORDER_KEPT).timestamp()),
         )
+        if decision.reason is None and in_order and self.publisher is not None:
+            # the signed-in members' calendar pop-up: the same decision as the SMS and the mail
+            publish_after_commit(
+                self.publisher,
+                [
+                    DomainEvent(
+                        "AppointmentNotice",
+                        {
+                            "organisation_id": calendar.org_id,
+                            "calendar_id": calendar.calendar_id,
+                            "appointment_id": data.appointment_id,
+                            "kind": event.kind,
+                            "start": iso(data.start),
+                            "previous_start": iso(data.previous_start) if data.previous_start else None,
+                            "time_zone": calendar.time_zone,
+                        },
+                    )
+                ],
+                self.logger,
+            )
         now = self._now()
         results: list[DeliveryRecord] = []
         errors: list[Exception] = []

@@ -49,6 +49,7 @@ def _notifier(clock: Clock) -> Notifier:
         clock=clock,
         logger=logger,
         message_domain=settings.sender_address.rpartition("@")[2],
+        publisher=wiring.publisher(settings.event_bus_name, "portal.notifications", clock),
     )
 
 

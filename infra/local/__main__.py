@@ -33,6 +33,9 @@ def function_log(argument: str | None, port: int) -> Path | None:
 def main() -> int:
     parser = argparse.ArgumentParser(description="Run the support-portal backend locally")
     parser.add_argument("--port", type=int, default=3000, help="HTTP API port (default 3000)")
+    parser.add_argument(
+        "--websocket-port", type=int, default=0, help="WebSocket API port (default: the HTTP port + 1)"
+    )
     parser.add_argument("--dynamodb-port", type=int, default=0, help="DynamoDB Local port (default: free)")
     parser.add_argument("--moto-port", type=int, default=0, help="moto server port (default: free)")
     parser.add_argument("--no-demo", action="store_true", help="start without demo data")
@@ -56,6 +59,7 @@ def main() -> int:
 
     stack = LocalStack(
         api_port=args.port,
+        websocket_port=args.websocket_port or args.port + 1,
         dynamodb_port=args.dynamodb_port,
         moto_port=args.moto_port,
         # Caches short, so a developer sees a change at once; limits as deployed (template defaults).
@@ -78,6 +82,8 @@ def main() -> int:
             f"\nSupport portal running on {url}\n"
             f"  API               {url}/accounts/health\n"
             f"  Swagger UI        {url}/docs   (OpenAPI: {url}/openapi.json)\n"
+            f"  WebSocket (live)  {stack.websocket_url}   (ticket: POST {url}/realtime/tickets)\n"
+            f"  Live page         {url}/_local/live   (a signed-in user's notification centre)\n"
             f"  Outbox (mail/SMS) {url}/_local/outbox\n"
             f"  Local config      {url}/_local/config\n"
             f"  DynamoDB Local    {stack.dynamodb.endpoint}\n"

@@ -173,6 +173,8 @@ def everything(resolver: Resolver, dynamodb_endpoint: str, moto_endpoint: str) -
         resolver.physical_ids.setdefault(logical, f"{resolver.stack_name}-{logical}")
     for logical in resolver.resources("AWS::Serverless::HttpApi"):
         resolver.physical_ids.setdefault(logical, "local")
+    for logical in resolver.resources("AWS::ApiGatewayV2::Api"):  # served by infra/local/realtime.py
+        resolver.physical_ids.setdefault(logical, "local-websocket")
 
 
 def function_environment(resolver: Resolver, logical: str) -> dict[str, str]:

@@ -24,10 +24,12 @@ from infra.local.http_api import (
 from infra.local.inbound_mail import InboundMail
 from infra.local.lambda_runtime import FunctionProcess
 from infra.local.mail_feedback import MailFeedback
+from infra.local.realtime import LocalWebSocketApi
 from infra.local.services import DynamoDBLocal, MotoServer, free_port
 from infra.local.template import Resolver, load
 
 REGION = "eu-central-1"
+LIVE_PAGE = Path(__file__).parent / "live.html"  # the notification centre, for frontend developers
 # Where a web frontend runs during development (Vite's default port); the template's CorsAllowOrigins
 # gets these and the local API's own origins (Swagger UI on localhost or 127.0.0.1) unless overridden.
 DEV_FRONTEND_ORIGINS = ("http://localhost:5173", "http://127.0.0.1:5173")
@@ -40,6 +42,7 @@ SWAGGER_HTML = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Suppor
 @dataclass
 class LocalStack:
     api_port: int = 0
+    websocket_port: int = 0
     dynamodb_port: int = 0
     moto_port: int = 0
     parameters: dict[str, str] = field(default_factory=dict)
@@ -51,6 +54,7 @@ class LocalStack:
 
     def __post_init__(self) -> None:
         self.api_port = self.api_port or free_port()
+        self.websocket_port = self.websocket_port or free_port()
         self.dynamodb = DynamoDBLocal(self.dynamodb_port or None)
         self.moto = MotoServer(self.moto_port or None)
         self._threads: list[threading.Thread] = []
@@ -71,7 +75,14 @@ class LocalStack:
             "AWS_ENDPOINT_URL": self.moto.endpoint,
             "AWS_ENDPOINT_URL_DYNAMODB": self.dynamodb.endpoint,
             "POWERTOOLS_DEV": "false",
+            # the WebSocket API of this stack (infra/local/realtime.py) instead of execute-api's
+            "REALTIME_ENDPOINT": f"{self.api_url}/_local/realtime",
+            "REALTIME_URL": self.websocket_url,
         }
+
+    @property
+    def websocket_url(self) -> str:
+        return f"ws://127.0.0.1:{self.websocket_port}"
 
     def start(self) -> None:
         self.dynamodb.start()
@@ -104,6 +115,11 @@ class LocalStack:
             )
         for process in self.functions.values():
             process.start()
+        self._websockets = LocalWebSocketApi(
+            self.resolver, self.functions, self.websocket_port, self.activity
+        )
+        self._spawn(self._websockets.serve_forever, "websocket-api")
+        self._websockets.wait_started()
         swagger = _swagger_dir()
         extras: dict[str, Any] = {
             "/openapi.json": lambda m, p, b: json_response(openapi.document()),
@@ -116,6 +132,8 @@ class LocalStack:
                 self.functions,
                 self.activity,
             ),
+            "/_local/realtime/": lambda m, p, b: self._websockets.manage(m, p, b),
+            "/_local/live": lambda m, p, b: (200, "text/html; charset=utf-8", LIVE_PAGE.read_bytes()),
             "/_local/mail-feedback": MailFeedback(
                 self.resolver, provision.client("events", self.moto.endpoint, REGION)
             ),
@@ -144,6 +162,7 @@ class LocalStack:
     def config(self) -> dict[str, Any]:
         return {
             "api_url": self.api_url,
+            "websocket_url": self.websocket_url,
             "dynamodb_endpoint": self.dynamodb.endpoint,
             "moto_endpoint": self.moto.endpoint,
             "region": REGION,

@@ -201,6 +201,7 @@ def accounts(local_aws: LocalAws, function_environment: None) -> Iterator[Accoun
     from inbox.handler import handler as inbox_handler
     from kb.handler import handler as kb_handler
     from notifications.handler import handler as notifications_handler
+    from realtime.handler import handler as realtime_handler
     from shared import aws, secrets, settings, wiring
     from tickets.handler import handler as tickets_handler
 
@@ -218,6 +219,7 @@ def accounts(local_aws: LocalAws, function_environment: None) -> Iterator[Accoun
             "InboxFunction": inbox_handler,
             "NotificationsFunction": notifications_handler,
             "KbFunction": kb_handler,
+            "RealtimeFunction": realtime_handler,
         },
         source_ip=f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
     )

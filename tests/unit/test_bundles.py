@@ -32,7 +32,7 @@ from packaging.utils import canonicalize_name
 from infra.local.template import ROOT, Resolver, load
 
 FUNCTIONS = ROOT / "functions"
-FIRST_PARTY = ("accounts", "tickets", "inbox", "notifications", "kb", "mailfeedback", "shared")
+FIRST_PARTY = ("accounts", "tickets", "inbox", "notifications", "kb", "mailfeedback", "realtime", "shared")
 TARGET = re.compile(r"^build-(\w+):\n\t\$\(call bundle,([a-z_ ]+),([a-z0-9-]+)\)$", re.M)
 
 # Imports the source can't show: what a stdlib module or an extra loads on the code's behalf.

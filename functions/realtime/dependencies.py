@@ -1,0 +1,59 @@
+"""The realtime functions' parts, built once per process (shared.wiring)."""
+
+from __future__ import annotations
+
+from realtime.pusher import Pusher
+from realtime.service import Realtime
+from realtime.settings import api_settings, push_settings
+from realtime.store import ConnectionsStore
+from shared import aws, wiring
+from shared.clock import Clock
+from shared.directory import Directory
+from shared.log import get_logger
+
+logger = get_logger("realtime")
+
+
+def _management(endpoint: str) -> object:
+    """The WebSocket API's management client: short timeouts (a dead connection must not hold the
+    fan-out), the SDK's standard retries for throttling."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "apigatewaymanagementapi",
+        endpoint_url=endpoint,
+        config=Config(
+            connect_timeout=2,
+            read_timeout=3,
+            retries={"mode": "standard", "max_attempts": 3},
+            max_pool_connections=64,
+        ),
+    )
+
+
+def _api(clock: Clock) -> Realtime:
+    settings = api_settings()
+    return Realtime(
+        store=ConnectionsStore(aws.dynamodb(), settings.connections_table),
+        pusher=None,
+        directory=Directory(aws.dynamodb(), settings.accounts_table),
+        settings=settings,
+        logger=logger,
+    )
+
+
+def _push(clock: Clock) -> Realtime:
+    settings = push_settings()
+    store = ConnectionsStore(aws.dynamodb(), settings.connections_table)
+    return Realtime(
+        store=store,
+        pusher=Pusher(_management(settings.realtime_endpoint), store),
+        directory=None,
+        settings=settings,
+        logger=logger,
+    )
+
+
+service = wiring.Wiring(_api)
+push_service = wiring.Wiring(_push)
