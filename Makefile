@@ -87,6 +87,7 @@ bench: $(VENV)/.installed node_modules/.installed
 	$(PY) -m bench.warm
 	$(PY) -m bench.inbox
 	$(PY) -m bench.notifications
+	$(PY) -m bench.realtime
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

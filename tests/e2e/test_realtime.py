@@ -15,7 +15,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
-from infra.local.demo import ADMIN, AGENT, MEMBER, PortalClient
+from infra.local.demo import AGENT, MEMBER, PortalClient
 from tests.e2e.conftest import RunningStack
 from tests.e2e.test_browser_cors import CHROMIUM, CHROMIUM_ARGS, _require_chromium
 
@@ -111,32 +111,12 @@ def test_tickets_are_single_use_and_forged_ones_are_refused(stack: RunningStack)
 
 def test_a_booking_pops_up_for_the_calendars_organisation_only(stack: RunningStack) -> None:
     client = PortalClient(stack.url)
-    admin, member = client.sign_in(ADMIN)["access_token"], client.sign_in(MEMBER)["access_token"]
-    org_id = client.call("GET", "/accounts/me", admin).json()["organisation"]["id"]
-    calendars = client.call("GET", f"/organisations/{org_id}/calendars", admin).json()["items"]
-    calendar_id = (
-        calendars[0]["id"]
-        if calendars
-        else client.call(
-            "POST", f"/organisations/{org_id}/calendars", admin, json={"name": "Dr. Live"}
-        ).json()["id"]
-    )
-    stranger = client.call(
-        "POST",
-        "/accounts/registrations",
-        json={
-            "full_name": "Olga Außen",
-            "email": (address := f"olga-{uuid.uuid4().hex[:8]}@praxis-anders.example"),
-            "privacy_consent": {"accepted": True, "version": "2026-05"},
-        },
-    )
-    assert stranger.status_code == 202
-    activated = client.call(
-        "POST",
-        "/accounts/activation",
-        json={"token": client.last_token_for(address, "aktivieren"), "password": "Mein-Neues-Konto-1"},
-    ).json()["access_token"]
-    client.call("POST", "/organisations", activated, json={"name": "Praxis Anders"})
+    # two practices of their own (the demo organisation's licence stays for the other tests)
+    member, org_id = practice(client, "Praxis Live")
+    activated, _ = practice(client, "Praxis Anders")
+    calendar = client.call("POST", f"/organisations/{org_id}/calendars", member, json={"name": "Dr. Live"})
+    assert calendar.status_code == 201, calendar.text
+    calendar_id = calendar.json()["id"]
 
     config = client.call("GET", "/_local/config").json()
     events = boto3.client(
@@ -177,6 +157,28 @@ def test_a_booking_pops_up_for_the_calendars_organisation_only(stack: RunningSta
         assert (popup["data"]["calendar_id"], popup["data"]["kind"]) == (calendar_id, "booked")
         assert "patient" not in json.dumps(popup)  # a pop-up says when, never who
         assert frames(outsider, "calendar.appointment", timeout=2) == []
+
+
+def practice(client: PortalClient, name: str) -> tuple[str, str]:
+    """A new person with an organisation of their own: (access token, organisation id)."""
+    address = f"praxis-{uuid.uuid4().hex[:8]}@praxis-live.example"
+    registered = client.call(
+        "POST",
+        "/accounts/registrations",
+        json={
+            "full_name": "Dr. Eva Live",
+            "email": address,
+            "privacy_consent": {"accepted": True, "version": "2026-05"},
+        },
+    )
+    assert registered.status_code == 202
+    token = client.call(
+        "POST",
+        "/accounts/activation",
+        json={"token": client.last_token_for(address, "aktivieren"), "password": "Mein-Neues-Konto-1"},
+    ).json()["access_token"]
+    organisation = client.call("POST", "/organisations", token, json={"name": name}).json()["id"]
+    return str(token), str(organisation)
 
 
 def test_signing_out_closes_the_live_connection(stack: RunningStack) -> None:
