@@ -58,6 +58,10 @@ ROUTES: dict[tuple[str, str], Row] = {
     ),
     ("post", "/accounts/sessions/refresh"): Row("public", {"refresh_token": "r" * 40}),
     ("delete", "/accounts/sessions"): Row("signed_in"),
+    ("post", "/accounts/me/profile"): Row(
+        "signed_in", {"full_name": "Eva Neu", "privacy_consent": {"accepted": True, "version": "2026-05"}}
+    ),
+    ("get", "/accounts/providers"): Row("public"),
     ("post", "/accounts/password/forgot"): Row("public", {"email": "x@praxis-neu.example"}),
     ("post", "/accounts/password/reset"): Row(
         "public", {"token": "t" * 43, "password": "Ein-Gutes-Passwort-1"}

@@ -67,6 +67,21 @@ class CognitoIdentityProvider:
             raise
         return attributes["sub"]
 
+    def federated_user(self, user_id: str) -> dict[str, str] | None:
+        """The attributes of the user a provider created (Google_…, Facebook_…) with this `sub`; None
+        for any other (a password user, an erased one)."""
+        if not user_id or '"' in user_id or "\\" in user_id:
+            return None
+        found = self._cognito.list_users(UserPoolId=self._pool, Filter=f'sub = "{user_id}"', Limit=1)
+        users = found.get("Users", [])
+        if not users:
+            return None
+        user = users[0]
+        external = user.get("UserStatus") == "EXTERNAL_PROVIDER" or str(
+            user.get("Username", "")
+        ).lower().startswith(("google_", "facebook_"))
+        return {a["Name"]: a["Value"] for a in user.get("Attributes", [])} if external else None
+
     def delete_user(self, email: str) -> None:
         self._cognito.admin_delete_user(UserPoolId=self._pool, Username=email)
 
@@ -122,12 +137,22 @@ class CognitoIdentityProvider:
         return self._tokens(response)
 
     def sign_out_everywhere(self, email: str) -> None:
-        self._cognito.admin_user_global_sign_out(UserPoolId=self._pool, Username=email)
+        """Revokes the refresh tokens; an account a provider created has no user under its address (the
+        session cut in the profile ends its tokens all the same)."""
+        try:
+            self._cognito.admin_user_global_sign_out(UserPoolId=self._pool, Username=email)
+        except ClientError as error:
+            if _code(error) != "UserNotFoundException":
+                raise
 
     def set_name(self, email: str, full_name: str) -> None:
-        self._cognito.admin_update_user_attributes(
-            UserPoolId=self._pool, Username=email, UserAttributes=[{"Name": "name", "Value": full_name}]
-        )
+        try:
+            self._cognito.admin_update_user_attributes(
+                UserPoolId=self._pool, Username=email, UserAttributes=[{"Name": "name", "Value": full_name}]
+            )
+        except ClientError as error:
+            if _code(error) != "UserNotFoundException":  # a provider's user keeps the provider's name
+                raise
 
     @staticmethod
     def _tokens(response: Any) -> IssuedTokens:

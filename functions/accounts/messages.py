@@ -38,6 +38,20 @@ MESSAGES: Catalogue = {
         "de": "Das Passwort braucht mindestens 10 Zeichen, Groß- und Kleinbuchstaben und eine Ziffer.",
         "en": "The password needs at least 10 characters, upper and lower case letters and a digit.",
     },
+    "account.profile_complete": {
+        "de": "Ihr Profil ist bereits vollständig.",
+        "en": "Your profile is complete already.",
+    },
+    "account.not_federated": {
+        "de": "Nur nach der ersten Anmeldung mit Google oder Facebook ist ein Profil zu vervollständigen.",
+        "en": "A profile is completed only after a first sign-in with Google or Facebook.",
+    },
+    "account.email_unverified": {
+        "de": "Ihr Anbieter hat die E-Mail-Adresse nicht bestätigt. Bitte registrieren Sie sich mit "
+        "E-Mail-Adresse und Passwort.",
+        "en": "Your provider has not verified the e-mail address. Please register with e-mail address "
+        "and password.",
+    },
     "organisation.licence_exceeded": {
         "de": "Die Lizenz umfasst {count} Behandler-Kalender, eingerichtet sind {in_use}. Die eingerichteten "
         "Kalender benachrichtigen weiter; einen neuen können Sie erst anlegen, wenn Sie Kalender löschen "

@@ -72,6 +72,27 @@ class RegistrationRequest(InputModel):
     privacy_consent: PrivacyConsent
 
 
+class ProfileCompletion(InputModel):
+    """After a first sign-in with Google or Facebook: the name (the provider's, editable) and the consent."""
+
+    full_name: FullName
+    language: Language = "de"
+    privacy_consent: PrivacyConsent
+
+
+class Provider(OutputModel):
+    name: Literal["Google", "Facebook"]
+    authorize_url: str | None = Field(
+        description="Where the browser signs in with this provider (the user pool's hosted sign-in); "
+        "null when the stack has no sign-in domain"
+    )
+
+
+class ProviderPage(OutputModel):
+    items: list[Provider]
+    next_cursor: str | None = Field(default=None, description="Always null: one page holds the whole list")
+
+
 class Accepted(OutputModel):
     message: str = Field(examples=["Bitte prüfen Sie Ihr Postfach."])
 

@@ -21,6 +21,10 @@ class AccountsSettings(FunctionSettings):
     # Per hour: e-mails to one address, and anonymous requests from one source address.
     mails_per_address_per_hour: int = Field(default=5, ge=1)
     requests_per_source_per_hour: int = Field(default=30, ge=1)
+    federation_providers: str = Field(
+        default="", description="Sign-in providers switched on: Google,Facebook"
+    )
+    auth_domain: str = Field(default="", description="The user pool's sign-in domain (hosted sign-in)")
 
 
 class AccountsApiSettings(AccountsSettings):

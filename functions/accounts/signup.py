@@ -8,15 +8,19 @@ from typing import Any
 from accounts import models
 from accounts.core import AccountsCore
 from accounts.identity_provider import IssuedTokens
+from accounts.mapping import to_profile
 from accounts.store import (
     UserRecord,
 )
+from shared.addresses import normalise_or_none
 from shared.clock import iso
 from shared.errors import (
     Conflict,
+    Forbidden,
     LinkInvalid,
 )
 from shared.events import DomainEvent
+from shared.identity import Caller
 from shared.ids import token_digest
 
 
@@ -118,6 +122,53 @@ class Signup(AccountsCore):
         tokens = self.identity.sign_in(user.email, request.password)
         self._publish(DomainEvent("UserActivated", {"user_id": user_id, "language": user.language}))
         return tokens
+
+    def complete_profile(self, caller: Caller, request: models.ProfileCompletion) -> models.Profile:
+        """The first Google or Facebook sign-in made a user-pool user and nothing else: the person gives
+        their name and consent, and the account exists. Only for a user a provider created (never to
+        recreate an erased or a password account), only with an address the provider verified, never
+        for an address another account has (Conflict: that person signs in with the password; the
+        pre-sign-up trigger links a verified provider address to it)."""
+        if self.store.get_user(caller.user_id) is not None:
+            raise Conflict("account.profile_complete")
+        attributes = self.identity.federated_user(caller.user_id)
+        if attributes is None or attributes.get("sub") != caller.user_id:
+            raise Forbidden("account.not_federated")
+        email = normalise_or_none(attributes.get("email", ""))
+        if email is None or attributes.get("email_verified") != "true":
+            raise Forbidden("account.email_unverified")
+        now = iso(self.clock.now())
+        user = UserRecord(
+            user_id=caller.user_id,
+            email=email,
+            full_name=request.full_name,
+            language=request.language,
+            consent_version=request.privacy_consent.version,
+            consent_at=now,
+            created_at=now,
+        )
+        self.store.create_federated_user(user)
+        self._publish(
+            DomainEvent("UserActivated", {"user_id": user.user_id, "language": user.language}),
+            DomainEvent("FederatedAccountCreated", {"user_id": user.user_id}),
+        )
+        self.logger.info("federated profile completed", extra={"user_id": user.user_id})
+        return to_profile(user)
+
+    def providers(self) -> models.ProviderPage:
+        """The sign-in providers the stack has switched on, with where the browser goes for each."""
+        settings = self.settings
+        items = []
+        for name in [p for p in settings.federation_providers.split(",") if p in ("Google", "Facebook")]:
+            url = None
+            if settings.auth_domain:
+                url = (
+                    f"https://{settings.auth_domain}/oauth2/authorize?identity_provider={name}"
+                    f"&client_id={settings.user_pool_client_id}&response_type=code&scope=openid+email+profile"
+                    f"&redirect_uri={str(settings.portal_url).rstrip('/')}/anmelden/rueckkehr"
+                )
+            items.append(models.Provider(name=name, authorize_url=url))  # type: ignore[arg-type]
+        return models.ProviderPage(items=items)
 
     def password_reset_requested(self, email: str) -> None:
         user_id = self.store.user_id_for_email(email)

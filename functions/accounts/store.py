@@ -187,6 +187,34 @@ class AccountsStore(OrganisationsStore):
                 raise Conflict("account.exists") from None
             raise
 
+    def create_federated_user(self, user: UserRecord) -> None:
+        """The profile of a first Google or Facebook sign-in, with its e-mail claim, together; Conflict
+        when the address belongs to another account already (it never takes one over)."""
+        profile = {**_user_attributes(user), **users_index_keys(user.created_at, user.user_id)}
+        try:
+            self._db.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": {**email_key(user.email), **to_item({"user_id": user.user_id})},
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": {**user_key(user.user_id), **to_item(profile)},
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if cancellation_reasons(error):
+                raise Conflict("account.exists") from None
+            raise
+
     def update_profile(self, user: UserRecord, full_name: str | None, language: str | None) -> None:
         """Changes the profile and, for a member, the name copied into the membership, together."""
         names: dict[str, str] = {}

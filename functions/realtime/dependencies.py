@@ -40,6 +40,7 @@ def _api(clock: Clock) -> Realtime:
         directory=Directory(aws.dynamodb(), settings.accounts_table),
         settings=settings,
         logger=logger,
+        accounts=aws.dynamodb(),
     )
 
 

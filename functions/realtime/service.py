@@ -21,11 +21,12 @@ from realtime import models
 from realtime.pusher import Pushed, Pusher
 from realtime.settings import RealtimeSettings
 from realtime.store import Connection, ConnectionsStore
-from shared.directory import Directory
+from shared.directory import Directory, read_profile_item
 from shared.identity import Caller
 from shared.ids import new_token, token_digest
 
 FRAME_VERSION = 1
+MAX_CALENDARS = 100  # a page shows a handful; an organisation's licence bounds them anyway
 
 
 def frame(
@@ -42,20 +43,15 @@ class Realtime:
     directory: Directory | None
     settings: RealtimeSettings
     logger: Logger
+    accounts: Any = None  # the API function's DynamoDB client: the profile as of connecting
 
     # --- connecting ------------------------------------------------------------------------
 
     def connect_ticket(self, caller: Caller) -> models.ConnectTicket:
-        """A one-time ticket for `$connect`: bound to the caller and their organisation now."""
-        assert self.directory is not None
-        profile = self.directory.profile(caller.user_id)
+        """A one-time ticket for `$connect`, bound to the caller."""
         ticket = new_token()
-        self.store.put_ticket(
-            token_digest(ticket),
-            caller.user_id,
-            profile.organisation_id if profile else None,
-            int(time.time()) + self.settings.ticket_seconds,
-        )
+        now = int(time.time())
+        self.store.put_ticket(token_digest(ticket), caller.user_id, now, now + self.settings.ticket_seconds)
         return models.ConnectTicket(
             ticket=ticket, url=self.settings.realtime_url, expires_in=self.settings.ticket_seconds
         )
@@ -68,7 +64,16 @@ class Realtime:
         if taken is None:
             self.logger.info("connect refused", extra={"connection_id": connection_id})
             return False
-        user_id, organisation_id = taken
+        user_id, issued = taken
+        # as of now, not as of the ticket: a sign-out since ends it, the organisation is the current one
+        table = getattr(self.settings, "accounts_table", "")
+        profile = read_profile_item(self.accounts, table, user_id, consistent=True)
+        if profile is None or issued < int(profile.get("sessions_valid_after") or 0):
+            self.logger.info(
+                "connect refused", extra={"connection_id": connection_id, "reason": "session_ended"}
+            )
+            return False
+        organisation_id = profile.get("organisation_id")
         expires = int(time.time()) + self.settings.connection_hours * 3600
         self.store.put_connection(Connection(connection_id, user_id, organisation_id), expires)
         self.logger.info("connected", extra={"connection_id": connection_id, "user_id": user_id})
@@ -83,11 +88,13 @@ class Realtime:
         action = body.get("action")
         if action == "calendars":
             wanted = body.get("calendars")
-            if not isinstance(wanted, list) or not all(
-                isinstance(c, str) and 0 < len(c) <= 64 for c in wanted
+            if (
+                not isinstance(wanted, list)
+                or len(wanted) > MAX_CALENDARS
+                or not all(isinstance(c, str) and 0 < len(c) <= 64 for c in wanted)
             ):
                 return {"type": "error", "code": "invalid", "field": "calendars"}
-            self.store.show_calendars(connection_id, list(dict.fromkeys(wanted))[:100])
+            self.store.show_calendars(connection_id, list(dict.fromkeys(wanted)))
             return {"type": "ok", "action": "calendars"}
         if action == "ping":
             return {"type": "pong"}

@@ -30,19 +30,17 @@ class ConnectionsStore:
         self._db = client
         self._table = table
 
-    def put_ticket(self, digest: str, user_id: str, organisation_id: str | None, expires_epoch: int) -> None:
+    def put_ticket(self, digest: str, user_id: str, issued_epoch: int, expires_epoch: int) -> None:
         self._db.put_item(
             TableName=self._table,
             Item={
                 **key(f"TICKET#{digest}", "TICKET"),
-                **to_item(
-                    {"user_id": user_id, "organisation_id": organisation_id, "expires_at": expires_epoch}
-                ),
+                **to_item({"user_id": user_id, "issued_at": issued_epoch, "expires_at": expires_epoch}),
             },
         )
 
-    def take_ticket(self, digest: str, now_epoch: int) -> tuple[str, str | None] | None:
-        """(user, organisation) of a ticket still valid, which it uses up; None for any other."""
+    def take_ticket(self, digest: str, now_epoch: int) -> tuple[str, int] | None:
+        """(user, when issued) of a ticket still valid, which it uses up; None for any other."""
         try:
             old = self._db.delete_item(
                 TableName=self._table,
@@ -58,7 +56,7 @@ class ConnectionsStore:
         if not old:
             return None
         values = from_item(old)
-        return str(values["user_id"]), values.get("organisation_id")
+        return str(values["user_id"]), int(values.get("issued_at") or 0)
 
     def put_connection(self, connection: Connection, expires_epoch: int) -> None:
         values: dict[str, Any] = {

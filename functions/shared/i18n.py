@@ -194,6 +194,12 @@ _CATALOGUE: Catalogue = {
         "de": "Ihre Sitzung ist beendet. Bitte melden Sie sich erneut an.",
         "en": "Your session has ended. Please sign in again.",
     },
+    "auth.profile_incomplete": {
+        "de": "Bitte vervollständigen Sie zuerst Ihr Profil: Name und Zustimmung zur Datenschutzerklärung "
+        "(POST /accounts/me/profile).",
+        "en": "Please complete your profile first: your name and consent to the privacy policy "
+        "(POST /accounts/me/profile).",
+    },
     "auth.agents_only": {
         "de": "Diese Funktion steht nur dem Support-Team zur Verfügung.",
         "en": "Only the support team can use this function.",

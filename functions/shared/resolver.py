@@ -328,6 +328,10 @@ def _refusal(status: int, code: str, message: str, fields: dict[str, str] | None
     }
 
 
+# What a person without a profile may do (after a first sign-in with Google or Facebook): complete it.
+PROFILE_COMPLETION_ROUTES = frozenset({"POST /accounts/me/profile"})
+
+
 def lambda_entry(
     app: APIGatewayHttpResolver,
     logger: Logger,
@@ -360,9 +364,13 @@ def lambda_entry(
         if claims:
             if claims.get("token_use", "access") != "access":  # an id token passes API Gateway's check
                 return _refusal(401, "unauthorized", i18n.text("request.unauthorized", lang))
-            if not sessions.check(aws.dynamodb(), accounts_table(), claims):
+            session = sessions.check(aws.dynamodb(), accounts_table(), claims)
+            if session == "ended":
                 logger.info("request refused", extra={"code": "session_ended"})
                 return _refusal(401, "session_ended", i18n.text("auth.session_ended", lang))
+            if session == "incomplete" and event.get("routeKey") not in PROFILE_COMPLETION_ROUTES:
+                logger.info("request refused", extra={"code": "profile_incomplete"})
+                return _refusal(403, "profile_incomplete", i18n.text("auth.profile_incomplete", lang))
             path = str(event.get("rawPath") or "")
             if path.startswith(AGENT_PATHS) and not caller_from_event(event).is_agent:
                 return _refusal(403, "forbidden", i18n.text("auth.agents_only", lang))

@@ -15,7 +15,7 @@ The cut uses the wall clock, not a service's injectable clock: it is compared wi
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Literal
 
 from shared import directory
 
@@ -37,9 +37,12 @@ def is_current(claims: dict[str, Any], profile: dict[str, Any] | None) -> bool:
     return issued >= valid_after or str(claims.get("jti", "")) in set(profile.get("session_jtis") or ())
 
 
-def check(client: Any, accounts_table: str, claims: dict[str, Any]) -> bool:
-    """Reads the caller's profile once (consistently) and tells whether the session still holds."""
+def check(client: Any, accounts_table: str, claims: dict[str, Any]) -> Literal["ok", "ended", "incomplete"]:
+    """Reads the caller's profile once (consistently): whether the session still holds, or whether the
+    person has no profile yet (a first sign-in with Google or Facebook: the profile is completed first)."""
     user_id = str(claims.get("sub", ""))
     values = directory.read_profile_item(client, accounts_table, user_id, consistent=True)
     directory.remember(user_id, values)
-    return is_current(claims, values)
+    if values is None:
+        return "incomplete"
+    return "ok" if is_current(claims, values) else "ended"

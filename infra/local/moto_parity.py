@@ -19,6 +19,7 @@ def apply() -> None:
     if _applied:
         return
     _applied = True
+    _apply_links()
     original = CognitoIdpUserPool.create_tokens_from_refresh_token
 
     def create_tokens_from_refresh_token(self: CognitoIdpUserPool, refresh_token: str) -> Any:
@@ -46,3 +47,25 @@ def apply() -> None:
                 del rules["MaximumLength"]
 
     CognitoIdpBackend._validate_password = _validate_password  # type: ignore[method-assign]
+
+
+# AdminLinkProviderForUser (moto has none): which provider identity ("Google_123") signs in as which user
+# of a pool. The local stack's simulated provider sign-in (infra/local/federation.py) reads it.
+LINKED: dict[str, dict[str, str]] = {}
+
+
+def _apply_links() -> None:
+    from moto.cognitoidp.responses import CognitoIdpResponse
+
+    def admin_link_provider_for_user(self: CognitoIdpResponse) -> str:
+        pool_id = self._get_param("UserPoolId")
+        destination = self._get_param("DestinationUser")
+        source = self._get_param("SourceUser")
+        user = self.backend.admin_get_user(
+            pool_id, destination["ProviderAttributeValue"]
+        )  # as AWS: must exist
+        identity = f"{source['ProviderName']}_{source['ProviderAttributeValue']}"
+        LINKED.setdefault(pool_id, {})[identity] = user.username
+        return "{}"
+
+    CognitoIdpResponse.admin_link_provider_for_user = admin_link_provider_for_user  # type: ignore[attr-defined]

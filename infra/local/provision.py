@@ -161,6 +161,11 @@ def sender_identity(resolver: Resolver, sesv2: Any) -> None:
 
 def everything(resolver: Resolver, dynamodb_endpoint: str, moto_endpoint: str) -> None:
     region = resolver.region
+    for logical in resolver.resources("AWS::Serverless::Function"):  # others name them (triggers)
+        name = resolver.physical_ids.setdefault(logical, f"{resolver.stack_name}-{logical}")
+        resolver.attributes.setdefault(
+            logical, {"Arn": f"arn:aws:lambda:{region}:123456789012:function:{name}"}
+        )
     event_buses(resolver, client("events", moto_endpoint, region))
     tables(resolver, client("dynamodb", dynamodb_endpoint, region))
     buckets(resolver, client("s3", moto_endpoint, region))

@@ -13,6 +13,7 @@ from infra import openapi
 from infra.local import outbox, provision
 from infra.local.activity import Activity
 from infra.local.delivery import EventDelivery
+from infra.local.federation import FederatedSignIn
 from infra.local.http_api import (
     Cors,
     LocalHttpApi,
@@ -134,6 +135,7 @@ class LocalStack:
             ),
             "/_local/realtime/": lambda m, p, b: self._websockets.manage(m, p, b),
             "/_local/live": lambda m, p, b: (200, "text/html; charset=utf-8", LIVE_PAGE.read_bytes()),
+            "/_local/federated-sign-in": FederatedSignIn(self.resolver, self.functions, self.activity),
             "/_local/mail-feedback": MailFeedback(
                 self.resolver, provision.client("events", self.moto.endpoint, REGION)
             ),

@@ -110,3 +110,35 @@ def test_ctrl_c_stops_everything_and_a_second_start_works(stack: RunningStack) -
     assert stopped.poll() == 0
     assert requests.get(f"{stack.url}/accounts/health", timeout=10).json() == {"status": "ok"}
     PortalClient(stack.url).sign_in(ADMIN)
+
+
+def test_a_google_sign_in_on_the_running_stack_completes_its_profile_or_joins_the_account(
+    stack: RunningStack,
+) -> None:
+    from infra.local.demo import MEMBER
+
+    client = PortalClient(stack.url)
+    address = f"google-{uuid.uuid4().hex[:8]}@praxis-neu.example"
+    signed_in = client.call(
+        "POST",
+        "/_local/federated-sign-in",
+        json={"provider": "Google", "email": address, "name": "Eva Google"},
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    token = signed_in.json()["access_token"]
+    refused = client.call("GET", "/accounts/me", token)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "profile_incomplete")
+    completed = client.call(
+        "POST",
+        "/accounts/me/profile",
+        token,
+        json={"full_name": "Eva Google", "privacy_consent": {"accepted": True, "version": "2026-05"}},
+    )
+    assert completed.status_code == 201, completed.text
+    assert client.call("GET", "/accounts/me", token).json()["email"] == address
+
+    linked = client.call(
+        "POST", "/_local/federated-sign-in", json={"provider": "Google", "email": MEMBER.email}
+    )
+    me = client.call("GET", "/accounts/me", linked.json()["access_token"]).json()
+    assert (linked.json()["linked"], me["email"]) == (True, MEMBER.email)  # one account, not two

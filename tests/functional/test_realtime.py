@@ -73,7 +73,9 @@ def test_a_ticket_opens_one_connection_once_and_never_after_it_expired(
     assert [r["statusCode"] for r in (first, again, forged, missing)] == [200, 401, 401, 401]
 
     expired = new_token()  # issued a while ago: its minute is over
-    service().store.put_ticket(token_digest(expired), people["colleague"].user_id, None, int(time.time()) - 1)
+    service().store.put_ticket(
+        token_digest(expired), people["colleague"].user_id, int(time.time()) - 61, int(time.time()) - 1
+    )
     late = handler(socket_event("$connect", "conn-e", queryStringParameters={"ticket": expired}), context)
     assert late["statusCode"] == 401
     assert [c.connection_id for c in service().store.of_user(people["colleague"].user_id)] == ["conn-a"]
@@ -156,3 +158,53 @@ def test_a_gone_connection_is_forgotten_and_the_others_still_get_their_frame(
     [frame] = sent(accounts, "tab-1") or sent(accounts, "tab-2")
     assert frame["cursor"] == "01M8MSG0000000000000000001" and frame["data"]["unread"] == 3
     assert set(frame) == {"v", "type", "id", "at", "cursor", "data"}  # no subject, no body
+
+
+def test_a_ticket_from_before_a_sign_out_or_a_removal_gives_nothing_of_the_old_session(
+    accounts: AccountsDriver, people: dict[str, Any]
+) -> None:
+    """Found by an outside probe: tickets taken before a sign-out, or before leaving the organisation,
+    were honoured as of when they were issued."""
+    from realtime.dependencies import service
+    from realtime.handler import handler
+
+    context = LocalContext("RealtimeFunction", "c")
+    member = accounts.account("leaver")
+    accounts.join(people["admin"], people["org_id"], member)
+    before_removal = accounts.call("POST", "/realtime/tickets", token=member.access_token).body["ticket"]
+    removed = accounts.call(
+        "DELETE",
+        f"/organisations/{people['org_id']}/members/{member.user_id}",
+        token=people["admin"].access_token,
+    )
+    assert removed.status == 204
+    opened = handler(
+        socket_event("$connect", "after-removal", queryStringParameters={"ticket": before_removal}), context
+    )
+    assert opened["statusCode"] == 200
+    [connection] = service().store.of_user(member.user_id)
+    assert connection.organisation_id is None  # no pop-ups, no news of the practice it left
+
+    before_sign_out = accounts.call("POST", "/realtime/tickets", token=member.access_token).body["ticket"]
+    assert accounts.call("DELETE", "/accounts/sessions", token=member.access_token).status == 204
+    late = handler(
+        socket_event("$connect", "after-sign-out", queryStringParameters={"ticket": before_sign_out}), context
+    )
+    assert late["statusCode"] == 401
+
+
+def test_a_calendar_list_beyond_the_limit_is_refused_not_cut(
+    accounts: AccountsDriver, people: dict[str, Any]
+) -> None:
+    from realtime.handler import handler
+
+    assert open_connection(accounts, people["admin"].access_token, "many-calendars") == 200
+    answer = handler(
+        socket_event(
+            "$default",
+            "many-calendars",
+            body=json.dumps({"action": "calendars", "calendars": [f"c{n}" for n in range(101)]}),
+        ),
+        LocalContext("RealtimeFunction", "m"),
+    )
+    assert json.loads(answer["body"]) == {"type": "error", "code": "invalid", "field": "calendars"}

@@ -189,7 +189,9 @@ def test_each_handler_imports_with_only_its_bundle_and_loads_only_what_it_lists(
     }
     assert {f: u for f, u in unlisted.items() if u} == {}
     for function, result in results.items():
-        assert {"pydantic", "boto3", "botocore", "aws_lambda_powertools"} <= set(result["loaded"]), function
+        assert {"boto3", "botocore", "aws_lambda_powertools"} <= set(result["loaded"]), (
+            function
+        )  # the probe saw them
 
 
 def _imports(path: Path, module: str) -> set[str]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from accounts import models
 from accounts.dependencies import service
-from shared.resolver import current_caller
+from shared.resolver import created, current_caller
 
 router = APIGatewayHttpRouter()
 
@@ -27,3 +28,26 @@ def my_profile() -> models.Profile:
 @router.patch("/accounts/me", summary="Change my name or language", tags=["Profile"])
 def update_profile(body: Annotated[models.ProfileUpdate, Body()]) -> models.Profile:
     return service().update_profile(current_caller(router), body)
+
+
+@router.post(
+    "/accounts/me/profile",
+    summary="Complete the profile after a first sign-in with Google or Facebook (name and consent)",
+    tags=["Profile"],
+    responses={
+        201: {
+            "description": "The account exists now",
+            "content": {"application/json": {"model": models.Profile}},
+        },
+        403: {"description": "Not a provider's user, or the provider did not verify the address"},
+        409: {"description": "The profile is complete already, or the address belongs to another account"},
+        422: {"description": "Invalid fields, each named"},
+    },
+)
+def complete_profile(body: Annotated[models.ProfileCompletion, Body()]) -> Response[models.Profile]:
+    return created(service().complete_profile(current_caller(router), body))
+
+
+@router.get("/accounts/providers", summary="The sign-in providers switched on (public)", tags=["Profile"])
+def providers() -> models.ProviderPage:
+    return service().providers()
