@@ -157,27 +157,9 @@ class AccountsStore(OrganisationsStore):
 
     def create_user(self, user: UserRecord, activation_digest: str) -> None:
         """Profile, e-mail claim and the spent activation token in one transaction."""
-        # GSI2 lists every user (the inbox's broadcast sender reads it in pages).
-        profile = {**_user_attributes(user), **users_index_keys(user.created_at, user.user_id)}
         try:
             self._db.transact_write_items(
-                TransactItems=[
-                    self._token_consume(activation_digest),
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": {**email_key(user.email), **to_item({"user_id": user.user_id})},
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": {**user_key(user.user_id), **to_item(profile)},
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    },
-                ]
+                TransactItems=[self._token_consume(activation_digest), *self._new_user(user)]
             )
         except ClientError as error:
             reasons = cancellation_reasons(error)
@@ -190,30 +172,33 @@ class AccountsStore(OrganisationsStore):
     def create_federated_user(self, user: UserRecord) -> None:
         """The profile of a first Google or Facebook sign-in, with its e-mail claim, together; Conflict
         when the address belongs to another account already (it never takes one over)."""
-        profile = {**_user_attributes(user), **users_index_keys(user.created_at, user.user_id)}
         try:
-            self._db.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": {**email_key(user.email), **to_item({"user_id": user.user_id})},
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": {**user_key(user.user_id), **to_item(profile)},
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    },
-                ]
-            )
+            self._db.transact_write_items(TransactItems=self._new_user(user))
         except ClientError as error:
             if cancellation_reasons(error):
                 raise Conflict("account.exists") from None
             raise
+
+    def _new_user(self, user: UserRecord) -> list[Any]:
+        """The transaction parts of a new person: the address claimed (unique) and the profile."""
+        # GSI2 lists every user (the inbox's broadcast sender reads it in pages).
+        profile = {**_user_attributes(user), **users_index_keys(user.created_at, user.user_id)}
+        return [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {**email_key(user.email), **to_item({"user_id": user.user_id})},
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {**user_key(user.user_id), **to_item(profile)},
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+        ]
 
     def update_profile(self, user: UserRecord, full_name: str | None, language: str | None) -> None:
         """Changes the profile and, for a member, the name copied into the membership, together."""

@@ -10,7 +10,7 @@ from typing import Any
 
 import requests
 
-from infra.local.demo import PortalClient
+from infra.local.demo import DemoUser, PortalClient
 from tests.e2e.conftest import RunningStack
 from tests.e2e.test_inbox_journey import eventually, mails
 
@@ -36,20 +36,7 @@ def test_write_to_support_get_a_link_register_and_find_the_request(stack: Runnin
     assert registration.endswith(sender)
     case_number = confirmation["subject"].split("]")[0].lstrip("[")
 
-    registered = client.call(
-        "POST",
-        "/accounts/registrations",
-        json={
-            "full_name": "Eva Neu",
-            "email": sender,
-            "privacy_consent": {"accepted": True, "version": "2026-05"},
-        },
-    )
-    assert registered.status_code == 202
-    token = client.last_token_for(sender, "aktivieren")
-    activated = client.call("POST", "/accounts/activation", json={"token": token, "password": PASSWORD})
-    assert activated.status_code == 200, activated.text
-    access = activated.json()["access_token"]
+    access = client.register_and_activate(DemoUser("requester", "Eva Neu", sender, PASSWORD))["access_token"]
 
     def listed() -> list[dict[str, Any]]:
         return list(client.call("GET", "/tickets", access, params={"status": "all"}).json()["items"])

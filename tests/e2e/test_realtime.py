@@ -15,7 +15,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
-from infra.local.demo import AGENT, MEMBER, PortalClient
+from infra.local.demo import AGENT, MEMBER, DemoUser, PortalClient
 from tests.e2e.conftest import RunningStack
 from tests.e2e.test_browser_cors import CHROMIUM, CHROMIUM_ARGS, _require_chromium
 
@@ -161,24 +161,10 @@ def test_a_booking_pops_up_for_the_calendars_organisation_only(stack: RunningSta
 
 def practice(client: PortalClient, name: str) -> tuple[str, str]:
     """A new person with an organisation of their own: (access token, organisation id)."""
-    address = f"praxis-{uuid.uuid4().hex[:8]}@praxis-live.example"
-    registered = client.call(
-        "POST",
-        "/accounts/registrations",
-        json={
-            "full_name": "Dr. Eva Live",
-            "email": address,
-            "privacy_consent": {"accepted": True, "version": "2026-05"},
-        },
-    )
-    assert registered.status_code == 202
-    token = client.call(
-        "POST",
-        "/accounts/activation",
-        json={"token": client.last_token_for(address, "aktivieren"), "password": "Mein-Neues-Konto-1"},
-    ).json()["access_token"]
+    person = DemoUser("practice", "Dr. Eva Live", f"praxis-{uuid.uuid4().hex[:8]}@praxis-live.example")
+    token = str(client.register_and_activate(person)["access_token"])
     organisation = client.call("POST", "/organisations", token, json={"name": name}).json()["id"]
-    return str(token), str(organisation)
+    return token, str(organisation)
 
 
 def test_signing_out_closes_the_live_connection(stack: RunningStack) -> None:
