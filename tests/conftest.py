@@ -63,6 +63,7 @@ def function_environment(local_aws: LocalAws, tmp_path_factory: pytest.TempPathF
         "TicketsMailFunction",
         "TicketsEventsFunction",
         "MailFeedbackFunction",
+        "TicketsRetentionFunction",
         "AccountsFederationFunction",
         "RealtimeFunction",
         "RealtimePushFunction",

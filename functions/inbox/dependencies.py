@@ -25,7 +25,12 @@ TEMPLATES = Path(__file__).parent / "mail_templates"
 def _service(clock: Clock) -> InboxService:
     settings = api_settings()
     return InboxService(
-        store=InboxStore(aws.dynamodb(), settings.inbox_table, wiring.cursors(settings.signing_secret_arn)),
+        store=InboxStore(
+            aws.dynamodb(),
+            settings.inbox_table,
+            wiring.cursors(settings.signing_secret_arn),
+            settings.message_retention_days,
+        ),
         directory=Directory(aws.dynamodb(), settings.accounts_table),
         broadcast_jobs=SqsQueue(aws.sqs(), settings.broadcast_queue_url),
         clock=clock,
@@ -42,7 +47,7 @@ def _delivery(clock: Clock) -> InboxDelivery:
 
     settings = consumer_settings()
     return InboxDelivery(
-        store=InboxStore(aws.dynamodb(), settings.inbox_table),
+        store=InboxStore(aws.dynamodb(), settings.inbox_table, message_days=settings.message_retention_days),
         directory=Directory(aws.dynamodb(), settings.accounts_table),
         mailer=mail.mailer(TEMPLATES, settings.sender_address),
         reply_key=wiring.secret(settings.reply_secret_arn) if settings.reply_secret_arn else None,
@@ -59,7 +64,7 @@ def _broadcasts(clock: Clock) -> BroadcastSender:
 
     settings = sender_settings()
     return BroadcastSender(
-        store=InboxStore(aws.dynamodb(), settings.inbox_table),
+        store=InboxStore(aws.dynamodb(), settings.inbox_table, message_days=settings.message_retention_days),
         directory=Directory(aws.dynamodb(), settings.accounts_table),
         mailer=mail.mailer(TEMPLATES, settings.sender_address),
         jobs=SqsQueue(aws.sqs(), settings.broadcast_queue_url),

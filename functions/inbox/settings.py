@@ -12,6 +12,7 @@ class InboxSettings(FunctionSettings):
 
     inbox_table: str = Field(min_length=1)
     accounts_table: str = Field(min_length=1, description="Read-only: recipients' profiles")
+    message_retention_days: int = Field(default=730, ge=1, description="How long an inbox message is kept")
 
 
 class InboxApiSettings(InboxSettings):

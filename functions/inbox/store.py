@@ -33,6 +33,7 @@ from shared.dynamo import (
 )
 from shared.errors import Conflict
 from shared.ids import token_digest
+from shared.retention import expires_epoch
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -109,10 +110,13 @@ def _state(values: dict[str, Any] | None) -> StateRecord:
 
 
 class InboxStore:
-    def __init__(self, client: DynamoDBClient, table: str, cursors: CursorCodec | None = None) -> None:
+    def __init__(
+        self, client: DynamoDBClient, table: str, cursors: CursorCodec | None = None, message_days: int = 730
+    ) -> None:
         self._db = client
         self._table = table
         self._cursors = cursors or CursorCodec.disabled()
+        self._message_days = message_days  # a message (its copy of a mail) is kept this long
 
     # --- messages ----------------------------------------------------------------------------
 
@@ -122,7 +126,12 @@ class InboxStore:
                 "TableName": self._table,
                 "Item": {
                     **key(_user(user_id), f"MSG#{message.message_id}"),
-                    **to_item(dataclasses.asdict(message)),
+                    **to_item(
+                        {
+                            **dataclasses.asdict(message),
+                            "expires_at": expires_epoch(message.created_at, self._message_days),
+                        }
+                    ),
                 },
                 "ConditionExpression": "attribute_not_exists(PK)",
             }

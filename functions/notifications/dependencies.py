@@ -42,7 +42,9 @@ def _notifier(clock: Clock) -> Notifier:
 
     settings = delivery_settings()
     return Notifier(
-        store=NotificationsStore(aws.dynamodb(), settings.notifications_table),
+        store=NotificationsStore(
+            aws.dynamodb(), settings.notifications_table, delivery_days=settings.delivery_log_retention_days
+        ),
         # one attempt per send: SES and SNS sends are not idempotent (notifications/delivery.py)
         mailer=mail.mailer(Path(__file__).parent / "mail_templates", settings.sender_address, once=True),
         sms=SmsSender(aws.sns(once=True), settings.sms_sender_id),

@@ -9,6 +9,9 @@ from shared.settings import FunctionSettings, load
 
 class NotificationsSettings(FunctionSettings):
     notifications_table: str = Field(min_length=1)
+    delivery_log_retention_days: int = Field(
+        default=90, ge=1, description="How long a delivery log entry is kept"
+    )
 
 
 class NotificationsApiSettings(NotificationsSettings):

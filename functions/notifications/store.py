@@ -31,6 +31,7 @@ from shared.dynamo import (
     to_item,
 )
 from shared.errors import Conflict, NotFound
+from shared.retention import expires_epoch
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -91,7 +92,10 @@ _counter_key = counter_key
 
 
 class NotificationsStore:
-    def __init__(self, client: DynamoDBClient, table: str, cursors: CursorCodec | None = None) -> None:
+    def __init__(
+        self, client: DynamoDBClient, table: str, cursors: CursorCodec | None = None, delivery_days: int = 90
+    ) -> None:
+        self._delivery_days = delivery_days
         self._db = client
         self._table = table
         self._cursors = cursors or CursorCodec.disabled()
@@ -198,7 +202,11 @@ class NotificationsStore:
     # --- deliveries --------------------------------------------------------------------------
 
     def _delivery_item(self, delivery: DeliveryRecord) -> dict[str, Any]:
-        values: dict[str, Any] = dataclasses.asdict(delivery)
+        # the log holds the practitioner's address or number and the text: kept for a while, then gone
+        values: dict[str, Any] = {
+            **dataclasses.asdict(delivery),
+            "expires_at": expires_epoch(delivery.created_at, self._delivery_days),
+        }
         if delivery.status not in FINAL and delivery.due_at:
             values.update(
                 {"GSI1PK": "RETRY", "GSI1SK": f"{delivery.due_at}#{delivery.event_id}#{delivery.channel}"}

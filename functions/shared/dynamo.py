@@ -133,3 +133,15 @@ def batch_get_all(
         found.extend(from_item(i) for i in response.get("Responses", {}).get(table, []))
         request = dict(response.get("UnprocessedKeys") or {})
     return found
+
+
+def batch_write_all(client: Any, table: str, requests: list[dict[str, Any]], attempts: int = 5) -> None:
+    """Up to 25 put or delete requests in one BatchWriteItem; those left unprocessed (throttling) are
+    sent again."""
+    pending: dict[str, Any] = {table: requests}
+    for _attempt in range(attempts):
+        if not pending or not pending.get(table):
+            return
+        pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+    if pending:
+        raise RuntimeError("DynamoDB left writes unprocessed")

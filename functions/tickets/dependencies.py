@@ -74,6 +74,12 @@ def _consumer(clock: Clock) -> TicketsService:
     return _build(clock, load(TicketsSettings), None, NoAgentDirectory(), _no_signing_key)
 
 
+def _retention(clock: Clock) -> TicketsService:
+    """The daily retention run: the store and the files, nothing else."""
+    return _build(clock, load(TicketsSettings), None, NoAgentDirectory(), _no_signing_key)
+
+
 service = wiring.Wiring(_api)
 mail = wiring.Wiring(_mail)
+retention = wiring.Wiring(_retention)
 consumer = wiring.Wiring(_consumer)

@@ -25,6 +25,9 @@ class TicketsSettings(AttachmentScanSettings):
     anonymous_uploads_per_source_per_hour: int = Field(default=30, ge=1)
     page_size: int = Field(default=25, ge=1, le=100)
     mail_suppression_table: str = Field(default="", description="Read-only: who does not receive mail")
+    closed_ticket_retention_days: int = Field(
+        default=1095, ge=30, description="A closed ticket without activity is deleted after this many days"
+    )
 
 
 class TicketsApiSettings(TicketsSettings):

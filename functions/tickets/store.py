@@ -29,6 +29,7 @@ from botocore.exceptions import ClientError
 from shared.cursors import CursorCodec
 from shared.dynamo import (
     batch_get_all,
+    batch_write_all,
     cancellation_reasons,
     conditional_put,
     from_item,
@@ -357,6 +358,43 @@ class TicketsStore:
             timeline=[record(TimelineRecord, i) for i in items if i["SK"].startswith("EVENT#")],
             attachments=[record(AttachmentRecord, i) for i in items if i["SK"].startswith("ATTACHMENT#")],
         )
+
+    # --- retention -------------------------------------------------------------------------
+
+    def closed_before(self, cutoff: str, limit: int) -> list[str]:
+        """Tickets closed with no activity since before `cutoff` (ISO), oldest first: one Query."""
+        response = self._db.query(
+            TableName=self._table,
+            IndexName="GSI3",
+            KeyConditionExpression="GSI3PK = :p AND GSI3SK < :c",
+            ExpressionAttributeValues={":p": {"S": "TICKETS#CLOSED"}, ":c": {"S": cutoff}},
+            ProjectionExpression="PK",
+            Limit=limit,
+        )
+        return [i["PK"]["S"].removeprefix("TICKET#") for i in response.get("Items", [])]
+
+    def purge(self, ticket_id: str) -> list[str]:
+        """Deletes the ticket's whole item collection and its case number; returns the object keys of
+        its files (the caller deletes them). The META item goes last: a run that stops half way finds
+        the ticket again next time."""
+        view = self.get_view(ticket_id)
+        if view is None:
+            return []
+        items = query_all(
+            self._db,
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"TICKET#{ticket_id}"}},
+            ProjectionExpression="PK, SK",
+        )
+        keys = [key(str(i["PK"]), str(i["SK"])) for i in items if i["SK"] != "META"]
+        keys.append(key(f"CASE#{view.ticket.case_number}", "CASE"))
+        for start in range(0, len(keys), 25):
+            batch_write_all(
+                self._db, self._table, [{"DeleteRequest": {"Key": k}} for k in keys[start : start + 25]]
+            )
+        self._db.delete_item(TableName=self._table, Key=_ticket_key(ticket_id))
+        return [a.object_key for a in view.attachments if a.object_key]
 
     # --- lists -----------------------------------------------------------------------------
 
