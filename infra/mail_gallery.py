@@ -56,6 +56,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "days": 7,
     },
     "password_changed": {"full_name": "Dr. Anna Schmidt"},
+    "email_change": {
+        "full_name": "Dr. Anna Schmidt",
+        "confirm_url": f"{PORTAL}/email-bestaetigen#token=t",
+        "hours": 24,
+    },
+    "email_change_notice": {"full_name": "Dr. Anna Schmidt"},
     "password_reset": {
         "full_name": "Dr. Anna Schmidt",
         "reset_url": f"{PORTAL}/passwort#token=t",

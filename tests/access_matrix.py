@@ -62,6 +62,8 @@ ROUTES: dict[tuple[str, str], Row] = {
         "signed_in", {"full_name": "Eva Neu", "privacy_consent": {"accepted": True, "version": "2026-05"}}
     ),
     ("get", "/accounts/providers"): Row("public"),
+    ("post", "/accounts/me/email"): Row("signed_in", {"email": "neu@praxis-neu.example"}),
+    ("post", "/accounts/email/confirmation"): Row("public", {"token": "t" * 43}),
     ("post", "/accounts/password/forgot"): Row("public", {"email": "x@praxis-neu.example"}),
     ("post", "/accounts/password/reset"): Row(
         "public", {"token": "t" * 43, "password": "Ein-Gutes-Passwort-1"}

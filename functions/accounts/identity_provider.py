@@ -145,6 +145,22 @@ class CognitoIdentityProvider:
             if _code(error) != "UserNotFoundException":
                 raise
 
+    def set_email(self, email: str, new_email: str) -> None:
+        """The sign-in address follows a confirmed change (verified: the link proved it); an account a
+        provider created keeps the provider's address in the pool."""
+        try:
+            self._cognito.admin_update_user_attributes(
+                UserPoolId=self._pool,
+                Username=email,
+                UserAttributes=[
+                    {"Name": "email", "Value": new_email},
+                    {"Name": "email_verified", "Value": "true"},
+                ],
+            )
+        except ClientError as error:
+            if _code(error) != "UserNotFoundException":
+                raise
+
     def set_name(self, email: str, full_name: str) -> None:
         try:
             self._cognito.admin_update_user_attributes(

@@ -38,6 +38,15 @@ MESSAGES: Catalogue = {
         "de": "Das Passwort braucht mindestens 10 Zeichen, Groß- und Kleinbuchstaben und eine Ziffer.",
         "en": "The password needs at least 10 characters, upper and lower case letters and a digit.",
     },
+    "account.email_same": {
+        "de": "Das ist bereits Ihre E-Mail-Adresse.",
+        "en": "This is your e-mail address already.",
+    },
+    "account.email_change_sent": {
+        "de": "Bitte öffnen Sie den Link, den wir an die neue Adresse geschickt haben. Bis dahin bleibt "
+        "alles, wie es ist.",
+        "en": "Please open the link we sent to the new address. Until then nothing changes.",
+    },
     "account.profile_complete": {
         "de": "Ihr Profil ist bereits vollständig.",
         "en": "Your profile is complete already.",

@@ -72,6 +72,14 @@ class RegistrationRequest(InputModel):
     privacy_consent: PrivacyConsent
 
 
+class EmailChange(InputModel):
+    email: Email = Field(description="The new address: a link goes there, a notice to the current one")
+
+
+class EmailConfirmation(InputModel):
+    token: Token
+
+
 class ProfileCompletion(InputModel):
     """After a first sign-in with Google or Facebook: the name (the provider's, editable) and the consent."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-TokenKind = Literal["activation", "password_reset", "invitation"]
+TokenKind = Literal["activation", "password_reset", "invitation", "email_change"]
 
 
 @dataclass(frozen=True)

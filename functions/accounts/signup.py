@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 from typing import Any
 
@@ -16,10 +17,14 @@ from shared.addresses import normalise_or_none
 from shared.clock import iso
 from shared.errors import (
     Conflict,
+    FieldError,
     Forbidden,
+    Invalid,
     LinkInvalid,
+    RateLimited,
 )
 from shared.events import DomainEvent
+from shared.i18n import Language, text
 from shared.identity import Caller
 from shared.ids import token_digest
 
@@ -154,6 +159,54 @@ class Signup(AccountsCore):
         )
         self.logger.info("federated profile completed", extra={"user_id": user.user_id})
         return to_profile(user)
+
+    # --- changing the e-mail address -----------------------------------------------------------
+
+    def request_email_change(
+        self, caller: Caller, request: models.EmailChange, language: Language
+    ) -> models.Accepted:
+        """A link to the new address (it proves the person reads it) and a notice to the current one;
+        nothing changes until the link is opened. The same answer whether or not another account has
+        the new address (that is said when the link is opened, to the person who holds it)."""
+        user = self._profile(caller.user_id)
+        if request.email == user.email:
+            raise Invalid("request.invalid", fields=[FieldError("email", "account.email_same")])
+        allowed, retry_after = self.limiter.allow(
+            "email-change-user", user.user_id, limit=5, window_seconds=3600, now=self.clock.now()
+        )
+        if not allowed:
+            raise RateLimited("request.rate_limited", retry_after_seconds=retry_after)
+        if self._mail_allowed(request.email, "email_change"):
+            token = self._issue_link(
+                "email_change",
+                timedelta(hours=self.settings.activation_hours),
+                {"user_id": user.user_id, "email": request.email},
+            )
+            self._mail(
+                request.email,
+                "email_change",
+                user.language,
+                full_name=user.full_name,
+                confirm_url=self._link("email-bestaetigen", token),
+                hours=self.settings.activation_hours,
+            )
+        if self._mail_allowed(user.email, "email_change_notice"):
+            self._mail(user.email, "email_change_notice", user.language, full_name=user.full_name)
+        self._publish(DomainEvent("UserEmailChangeRequested", {"user_id": user.user_id}))
+        return models.Accepted(message=text("account.email_change_sent", language))
+
+    def confirm_email_change(self, request: models.EmailConfirmation) -> models.Profile:
+        """Opening the link: the address is changed everywhere the account keeps it (profile,
+        membership, sign-in); other domains follow the event (tickets: the person's requests)."""
+        digest = token_digest(request.token)
+        record = self.store.get_token(digest, "email_change", int(self.clock.now().timestamp()))
+        user = self._profile(str(record.data["user_id"]))
+        new_email = str(record.data["email"])
+        self.store.change_email(user, new_email, digest)
+        self.identity.set_email(user.email, new_email)
+        self._publish(DomainEvent("UserEmailChanged", {"user_id": user.user_id}))
+        self.logger.info("e-mail address changed", extra={"user_id": user.user_id})
+        return to_profile(dataclasses.replace(user, email=new_email))
 
     def providers(self) -> models.ProviderPage:
         """The sign-in providers the stack has switched on, with where the browser goes for each."""

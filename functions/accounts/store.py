@@ -200,6 +200,60 @@ class AccountsStore(OrganisationsStore):
             },
         ]
 
+    def change_email(self, user: UserRecord, new_email: str, digest: str) -> None:
+        """The new address claimed, the old one released, profile and membership changed and the link
+        spent, together: LinkInvalid for a spent link, Conflict when another account has the address."""
+        items: list[dict[str, Any]] = [
+            self._token_consume(digest),
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {**email_key(new_email), **to_item({"user_id": user.user_id})},
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+            {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": email_key(user.email),
+                    "ConditionExpression": "user_id = :u",
+                    "ExpressionAttributeValues": to_item({":u": user.user_id}),
+                }
+            },
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": user_key(user.user_id),
+                    "UpdateExpression": "SET email = :e",
+                    "ConditionExpression": "attribute_exists(PK)",
+                    "ExpressionAttributeValues": to_item({":e": new_email}),
+                }
+            },
+        ]
+        if user.organisation_id:
+            items.append(
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": member_key(user.organisation_id, user.user_id),
+                        "UpdateExpression": "SET email = :e",
+                        "ConditionExpression": "attribute_exists(PK)",
+                        "ExpressionAttributeValues": to_item({":e": new_email}),
+                    }
+                }
+            )
+        try:
+            self._db.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
+        except ClientError as error:
+            reasons = cancellation_reasons(error)
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                raise LinkInvalid("link.invalid") from None
+            if reasons and reasons[1] == "ConditionalCheckFailed":
+                raise Conflict("account.exists") from None
+            if reasons:
+                raise Conflict("request.conflict_retry") from None
+            raise
+
     def update_profile(self, user: UserRecord, full_name: str | None, language: str | None) -> None:
         """Changes the profile and, for a member, the name copied into the membership, together."""
         names: dict[str, str] = {}

@@ -1,5 +1,6 @@
 """SQS handler of the tickets' account events: an activated account takes over the requests its address
-filed without one (anonymous form, mail to the support address). Batches with partial failures; taking
+filed without one (anonymous form, mail to the support address); a changed address follows into the
+person's requests. Batches with partial failures; taking
 over is idempotent (a ticket taken over is no longer unclaimed), so a redelivered event changes nothing.
 """
 
@@ -24,10 +25,14 @@ class _Activated(BaseModel):
 
 def record_handler(record: SQSRecord) -> None:
     event: dict[str, Any] = json.loads(record.body)
-    if event.get("detail-type") != "UserActivated":
-        raise ValueError(f"the tickets do not consume {event.get('detail-type')!r}")
-    activated = _Activated.model_validate(event["detail"]["data"])
-    consumer().take_over_earlier_requests(activated.user_id)
+    kind = event.get("detail-type")
+    user_id = _Activated.model_validate(event["detail"]["data"]).user_id
+    if kind == "UserActivated":
+        consumer().take_over_earlier_requests(user_id)
+    elif kind == "UserEmailChanged":
+        consumer().follow_email_change(user_id)
+    else:
+        raise ValueError(f"the tickets do not consume {kind!r}")
 
 
 @logger.inject_lambda_context(clear_state=True)

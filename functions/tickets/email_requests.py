@@ -124,6 +124,36 @@ class EmailRequests(EmailReplies):
                 return case_number
         return None
 
+    # --- a changed address follows into the person's requests -----------------------------------
+
+    def follow_email_change(self, user_id: str, attempts: int = 3) -> int:
+        """Every ticket the person filed gets the profile's new address (mails and reply addresses go
+        there from now on; the old reply addresses stop working). Idempotent."""
+        profile = self.directory.profile(user_id)
+        if profile is None:
+            return 0
+        changed = 0
+        for ticket in self.store.tickets_of_requester(user_id):
+            for attempt in range(attempts):
+                if ticket.requester_email == profile.email:
+                    break
+                try:
+                    self.store.save(
+                        dataclasses.replace(
+                            ticket, requester_email=profile.email, version=ticket.version + 1
+                        ),
+                        ticket.version,
+                    )
+                    changed += 1
+                    break
+                except Conflict:
+                    reloaded = self.store.get_ticket(ticket.ticket_id)
+                    if reloaded is None or attempt == attempts - 1:
+                        raise
+                    ticket = reloaded
+        self.logger.info("e-mail change followed", extra={"user_id": user_id, "tickets": changed})
+        return changed
+
     # --- an activated account takes over its address's earlier requests ----------------------
 
     def take_over_earlier_requests(self, user_id: str, attempts: int = 3) -> int:

@@ -317,6 +317,25 @@ class TicketsStore:
         )
         return record(TicketRecord, from_item(item)) if item else None
 
+    def tickets_of_requester(self, user_id: str) -> list[TicketRecord]:
+        """Every ticket the person filed, whole (a Query of their index, then the items)."""
+        ids = [
+            str(i["PK"]).removeprefix("TICKET#")
+            for i in query_all(
+                self._db,
+                TableName=self._table,
+                IndexName="GSI7",
+                KeyConditionExpression="GSI7PK = :p",
+                ExpressionAttributeValues={":p": {"S": f"REQUESTER#{user_id}"}},
+                ProjectionExpression="PK",
+            )
+        ]
+        return [
+            record(TicketRecord, i)
+            for start in range(0, len(ids), 100)
+            for i in batch_get_all(self._db, self._table, [_ticket_key(t) for t in ids[start : start + 100]])
+        ]
+
     def ticket_id_for_case(self, case_number: str) -> str | None:
         item = self._db.get_item(TableName=self._table, Key=key(f"CASE#{case_number}", "CASE")).get("Item")
         return str(item["ticket_id"]["S"]) if item else None

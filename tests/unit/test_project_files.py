@@ -156,6 +156,7 @@ def test_public_routes_are_exactly_the_intended_ones() -> None:
     assert public == {
         ("get", "/accounts/health"),
         ("get", "/accounts/providers"),
+        ("post", "/accounts/email/confirmation"),
         ("post", "/accounts/registrations"),
         ("post", "/accounts/activation"),
         ("post", "/accounts/sessions"),

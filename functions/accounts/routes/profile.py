@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from accounts import models
 from accounts.dependencies import service
-from shared.resolver import created, current_caller
+from shared.resolver import accepted, created, current_caller, language
 
 router = APIGatewayHttpRouter()
 
@@ -51,3 +51,31 @@ def complete_profile(body: Annotated[models.ProfileCompletion, Body()]) -> Respo
 @router.get("/accounts/providers", summary="The sign-in providers switched on (public)", tags=["Profile"])
 def providers() -> models.ProviderPage:
     return service().providers()
+
+
+@router.post(
+    "/accounts/me/email",
+    summary="Change my e-mail address: a link goes to the new one, a notice to the current one",
+    tags=["Profile"],
+    responses={
+        202: {"description": "Link sent", "content": {"application/json": {"model": models.Accepted}}},
+        422: {"description": "Invalid fields, each named"},
+        429: {"description": "Rate-limited"},
+    },
+)
+def request_email_change(body: Annotated[models.EmailChange, Body()]) -> Response[models.Accepted]:
+    return accepted(service().request_email_change(current_caller(router), body, language(router)))
+
+
+@router.post(
+    "/accounts/email/confirmation",
+    summary="Confirm a new e-mail address with the token from the mailed link (public)",
+    tags=["Profile"],
+    responses={
+        400: {"description": "The link is invalid, expired or used"},
+        409: {"description": "Another account has this address"},
+        422: {"description": "Invalid fields, each named"},
+    },
+)
+def confirm_email_change(body: Annotated[models.EmailConfirmation, Body()]) -> models.Profile:
+    return service().confirm_email_change(body)
