@@ -85,6 +85,7 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("get", "/agent/users"): Row("agents", query={"email": "x@praxis-neu.example"}),
     ("get", "/agent/users/{user_id}"): Row("agents"),
     ("get", "/agent/organisations"): Row("agents"),
+    ("get", "/agent/users/{user_id}/audit"): Row("agents"),
     ("get", "/agent/organisations/{org_id}"): Row("agents"),
     ("put", "/agent/organisations/{org_id}/licence"): Row("agents", {"licensed_practitioners": 3}),
     # tickets

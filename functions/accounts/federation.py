@@ -9,6 +9,7 @@ Runs without the accounts table: the trigger gets the pool from the event (no ci
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -16,6 +17,8 @@ from botocore.exceptions import ClientError
 
 from shared import aws
 from shared.addresses import normalise_or_none
+from shared.clock import SystemClock
+from shared.events import DomainEvent, EventPublisher
 from shared.log import get_logger
 
 logger = get_logger("accounts-federation")
@@ -58,6 +61,11 @@ def link(cognito: Any, event: dict[str, Any]) -> str:
             "ProviderAttributeValue": subject,
         },
     )
+    linked_to = {a["Name"]: a["Value"] for a in existing.get("UserAttributes", [])}.get("sub")
+    if linked_to and os.environ.get("EVENT_BUS_NAME"):  # the audit trail: an identity joined an account
+        EventPublisher(aws.events(), os.environ["EVENT_BUS_NAME"], "portal.accounts", SystemClock()).publish(
+            [DomainEvent("FederatedAccountLinked", {"user_id": linked_to})]
+        )
     return "linked"
 
 

@@ -80,6 +80,18 @@ class EmailConfirmation(InputModel):
     token: Token
 
 
+class AuditAct(OutputModel):
+    act: Literal[
+        "federated_account_created", "federated_account_linked", "email_change_requested", "email_changed"
+    ]
+    at: str
+
+
+class AuditPage(OutputModel):
+    items: list[AuditAct] = Field(description="Oldest first")
+    next_cursor: str | None = Field(default=None, description="Always null: one page holds the whole list")
+
+
 class ProfileCompletion(InputModel):
     """After a first sign-in with Google or Facebook: the name (the provider's, editable) and the consent."""
 

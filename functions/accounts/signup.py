@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -28,6 +29,14 @@ from shared.i18n import Language, text
 from shared.identity import Caller
 from shared.ids import token_digest
 
+# The acts of the audit trail: the event, and the kind of act kept for it.
+AUDITED = {
+    "FederatedAccountCreated": "federated_account_created",
+    "FederatedAccountLinked": "federated_account_linked",
+    "UserEmailChangeRequested": "email_change_requested",
+    "UserEmailChanged": "email_changed",
+}
+
 
 class Signup(AccountsCore):
     # --- registration and activation ---------------------------------------------------------
@@ -46,6 +55,26 @@ class Signup(AccountsCore):
                 "consent_at": iso(self.clock.now()),
             }
         )
+
+    # --- the audit trail -------------------------------------------------------------------------
+
+    def record_act(self, event: dict[str, Any]) -> None:
+        """One act on an account, kept as its kind and time (and the event's id: a repeat is one act)."""
+        act = AUDITED.get(str(event.get("detail-type")))
+        if act is None:
+            raise ValueError(f"not an audited act: {event.get('detail-type')!r}")
+        detail = event["detail"]
+        self.store.record_act(
+            str(detail["data"]["user_id"]),
+            act,
+            str(detail["metadata"].get("occurred_at") or iso(self.clock.now())),
+            str(detail["metadata"]["event_id"]),
+        )
+
+    def acts(self, caller: Caller, user_id: str) -> models.AuditPage:
+        caller.require_agent()
+        self._profile(user_id)  # 404 for a person who does not exist
+        return models.AuditPage(items=[models.AuditAct(act=a, at=t) for a, t in self.store.acts(user_id)])
 
     def handle_request(self, request: dict[str, Any]) -> None:
         """The worker's part of a public request (see `register` and `forgot_password`)."""
@@ -180,7 +209,13 @@ class Signup(AccountsCore):
             token = self._issue_link(
                 "email_change",
                 timedelta(hours=self.settings.activation_hours),
-                {"user_id": user.user_id, "email": request.email},
+                # valid only while the address is the one it changes and no session was ended since
+                {
+                    "user_id": user.user_id,
+                    "email": request.email,
+                    "from_email": user.email,
+                    "issued_at": int(time.time()),
+                },
             )
             self._mail(
                 request.email,
@@ -202,6 +237,10 @@ class Signup(AccountsCore):
         record = self.store.get_token(digest, "email_change", int(self.clock.now().timestamp()))
         user = self._profile(str(record.data["user_id"]))
         new_email = str(record.data["email"])
+        cut = self.store.sessions_valid_after(user.user_id)
+        if record.data.get("from_email") != user.email or int(str(record.data.get("issued_at") or 0)) < cut:
+            self.store.consume_token(digest)  # a newer change, or a password change, voided it
+            raise LinkInvalid("link.invalid")
         self.store.change_email(user, new_email, digest)
         self.identity.set_email(user.email, new_email)
         self._publish(DomainEvent("UserEmailChanged", {"user_id": user.user_id}))

@@ -40,9 +40,14 @@ from shared.dynamo import (
     cancellation_reasons,
     from_item,
     is_conditional_failure,
+    key,
+    query_all,
     to_item,
 )
 from shared.errors import Conflict, LinkInvalid
+from shared.retention import expires_epoch
+
+AUDIT_DAYS = 1095  # the audit trail of an account's acts (docs/privacy.md)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -199,6 +204,36 @@ class AccountsStore(OrganisationsStore):
                 }
             },
         ]
+
+    def sessions_valid_after(self, user_id: str) -> int:
+        """The profile's session cut (shared.sessions): links issued before it are void."""
+        values = directory.read_profile_item(self._db, self._table, user_id, consistent=True)
+        return int((values or {}).get("sessions_valid_after") or 0)
+
+    def record_act(self, user_id: str, act: str, at: str, event_id: str) -> None:
+        """An act of the audit trail (its kind and time, no content), kept 3 years; once per event."""
+        try:
+            self._db.put_item(
+                TableName=self._table,
+                Item={
+                    **key(f"AUDIT#{user_id}", f"{at}#{event_id}"),
+                    **to_item({"act": act, "at": at, "expires_at": expires_epoch(at, AUDIT_DAYS)}),
+                },
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except ClientError as error:
+            if not is_conditional_failure(error):
+                raise
+
+    def acts(self, user_id: str) -> list[tuple[str, str]]:
+        items = query_all(
+            self._db,
+            TableName=self._table,
+            KeyConditionExpression="PK = :p",
+            ExpressionAttributeValues={":p": {"S": f"AUDIT#{user_id}"}},
+            ConsistentRead=True,
+        )
+        return [(str(i["act"]), str(i["at"])) for i in items]
 
     def change_email(self, user: UserRecord, new_email: str, digest: str) -> None:
         """The new address claimed, the old one released, profile and membership changed and the link

@@ -1,5 +1,6 @@
 """SQS handler of the accounts domain's public requests (registration, forgotten password): looks the
-address up and sends the one mail that fits, after the HTTP answer has gone out the same for all."""
+address up and sends the one mail that fits, after the HTTP answer has gone out the same for all; and
+of the audit trail's events (what was done to an account, when; no personal content)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,11 @@ from shared.batch import process_batch
 
 
 def record_handler(record: SQSRecord) -> None:
-    worker_service().handle_request(json.loads(record.body))
+    body = json.loads(record.body)
+    if "detail-type" in body:  # an event of the audit trail (AccountsAuditRule)
+        worker_service().record_act(body)
+    else:
+        worker_service().handle_request(body)
 
 
 @logger.inject_lambda_context(clear_state=True)

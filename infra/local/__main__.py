@@ -10,6 +10,7 @@ from pathlib import Path
 
 from infra.local import demo, provision
 from infra.local.activity import Activity
+from infra.local.services import port_free
 from infra.local.stack import REGION, LocalStack
 from infra.local.template import ROOT
 
@@ -34,7 +35,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Run the support-portal backend locally")
     parser.add_argument("--port", type=int, default=3000, help="HTTP API port (default 3000)")
     parser.add_argument(
-        "--websocket-port", type=int, default=0, help="WebSocket API port (default: the HTTP port + 1)"
+        "--websocket-port",
+        type=int,
+        default=0,
+        help="WebSocket API port (default: the HTTP port + 1 when free)",
     )
     parser.add_argument("--dynamodb-port", type=int, default=0, help="DynamoDB Local port (default: free)")
     parser.add_argument("--moto-port", type=int, default=0, help="moto server port (default: free)")
@@ -59,7 +63,7 @@ def main() -> int:
 
     stack = LocalStack(
         api_port=args.port,
-        websocket_port=args.websocket_port or args.port + 1,
+        websocket_port=args.websocket_port or (args.port + 1 if port_free(args.port + 1) else 0),
         dynamodb_port=args.dynamodb_port,
         moto_port=args.moto_port,
         # Caches short, so a developer sees a change at once; limits as deployed (template defaults).

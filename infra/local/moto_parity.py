@@ -55,7 +55,23 @@ LINKED: dict[str, dict[str, str]] = {}
 
 
 def _apply_links() -> None:
+    from moto.cognitoidp.models import flatten_attrs
     from moto.cognitoidp.responses import CognitoIdpResponse
+
+    def _get_user(self: CognitoIdpUserPool, username: str) -> Any:
+        # AWS: an e-mail used as the username finds the pool's own (password) users only, never a user a
+        # provider created (Google_…); moto matched those too, so a provider user with an address would
+        # block the real owner's registration and be linked to by another provider.
+        if self.extended_config.get("UsernameAttributes"):
+            for user in self.users.values():
+                if user.status == "EXTERNAL_PROVIDER":
+                    continue
+                values = flatten_attrs(user.attributes)
+                if username in [values.get(a) for a in self.extended_config["UsernameAttributes"]]:
+                    return user
+        return self.users.get(username)
+
+    CognitoIdpUserPool._get_user = _get_user  # type: ignore[method-assign]
 
     def admin_link_provider_for_user(self: CognitoIdpResponse) -> str:
         pool_id = self._get_param("UserPoolId")

@@ -142,7 +142,8 @@ class LocalWebSocketApi:
         self._loop.run_until_complete(self._main())
 
     def wait_started(self, timeout: float = 10) -> None:
-        self._started.wait(timeout)
+        if not self._started.wait(timeout):
+            raise RuntimeError(f"the local WebSocket API did not start on port {self.port}")
 
     # --- the management API -------------------------------------------------------------------
 

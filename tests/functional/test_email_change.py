@@ -59,3 +59,67 @@ def test_an_address_another_account_has_is_refused_when_the_link_is_opened(
     refused = accounts.call("POST", "/accounts/email/confirmation", json_body={"token": token})
     assert refused.status == 409
     assert accounts.call("GET", "/accounts/me", token=person.access_token).body["email"] == person.email
+
+
+def test_the_audit_trail_keeps_the_acts_without_content(
+    accounts: AccountsDriver, people: dict[str, Any]
+) -> None:
+    from accounts.worker import handler
+    from infra.local.delivery import sqs_event
+    from infra.local.lambda_runtime import LocalContext
+    from tests.conftest import REGION
+    from tests.functional.test_inbox import drain
+
+    sqs = accounts.aws.client("sqs")
+    url = accounts.aws.resolver.physical_ids["AccountsAuditQueue"]
+    arn = accounts.aws.resolver.attributes["AccountsAuditQueue"]["Arn"]
+    drain(sqs, url)
+    person = accounts.registered_account("audit")
+    new = accounts.new_email("audit-neu")
+    accounts.call("POST", "/accounts/me/email", token=person.access_token, json_body={"email": new})
+    token = accounts.token_from_mail(new, "email-bestaetigen")
+    accounts.call("POST", "/accounts/email/confirmation", json_body={"token": token})
+    got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    result = handler(sqs_event(got + got, arn, REGION), LocalContext("AccountsWorkerFunction", "audit"))
+    assert result["batchItemFailures"] == []  # a repeat is the same act
+
+    trail = accounts.call("GET", f"/agent/users/{person.user_id}/audit", token=people["agent"].access_token)
+    assert [a["act"] for a in trail.body["items"]] == ["email_change_requested", "email_changed"]
+    assert new not in str(trail.body) and person.email not in str(trail.body)
+    own = accounts.call("GET", f"/agent/users/{person.user_id}/audit", token=person.access_token)
+    assert own.status == 403
+
+
+def test_a_password_change_or_a_newer_change_voids_a_pending_link(accounts: AccountsDriver) -> None:
+    """Found by an outside probe: the notice says "change your password"; that must stop the change."""
+    person = accounts.registered_account("vorsicht")
+    first, second = accounts.new_email("erst"), accounts.new_email("dann")
+    accounts.call("POST", "/accounts/me/email", token=person.access_token, json_body={"email": first})
+    accounts.call("POST", "/accounts/me/email", token=person.access_token, json_body={"email": second})
+    older, newer = (
+        accounts.token_from_mail(first, "email-bestaetigen"),
+        accounts.token_from_mail(second, "email-bestaetigen"),
+    )
+    assert accounts.call("POST", "/accounts/email/confirmation", json_body={"token": newer}).status == 200
+    assert accounts.call("POST", "/accounts/email/confirmation", json_body={"token": older}).status == 400
+
+    victim = accounts.registered_account("opfer")
+    attacker = accounts.new_email("angreifer")
+    accounts.call("POST", "/accounts/me/email", token=victim.access_token, json_body={"email": attacker})
+    changed = accounts.call(
+        "PUT",
+        "/accounts/password",
+        token=victim.access_token,
+        json_body={"current_password": PASSWORD, "new_password": "Ganz-Neu-Sicher-2027"},
+    )
+    assert changed.status == 204, changed.body
+    late = accounts.call(
+        "POST",
+        "/accounts/email/confirmation",
+        json_body={"token": accounts.token_from_mail(attacker, "email-bestaetigen")},
+    )
+    assert late.status == 400
+    me = accounts.call(
+        "POST", "/accounts/sessions", json_body={"email": victim.email, "password": "Ganz-Neu-Sicher-2027"}
+    )
+    assert me.status == 200  # the address stayed

@@ -158,3 +158,12 @@ def test_the_pools_own_sign_up_is_refused_and_password_accounts_cannot_complete(
     )
     assert complete.status == 409  # a profile exists
     assert accounts.call("GET", "/accounts/providers").body == {"items": [], "next_cursor": None}
+
+
+def test_a_provider_user_never_blocks_the_owner_of_the_address(accounts: AccountsDriver) -> None:
+    """Found by an outside probe: an unverified (or unfinished) provider sign-in with someone's address
+    made that person's registration fail. A provider's user is not found by the address (as in AWS)."""
+    address = accounts.new_email("owner")
+    provider_sign_in(accounts, address, verified=False)
+    owner = accounts.registered_account(full_name="Olga Owner", email=address)
+    assert accounts.call("GET", "/accounts/me", token=owner.access_token).body["email"] == address

@@ -54,3 +54,13 @@ def agent_organisation(org_id: str) -> models.Organisation:
 )
 def set_licence(org_id: str, body: Annotated[models.LicenceChange, Body()]) -> models.Organisation:
     return service().set_licence(current_caller(router), org_id, body, language(router))
+
+
+@router.get(
+    "/agent/users/<user_id>/audit",
+    summary="What was done to an account, and when (federated sign-in, e-mail change): no content",
+    tags=TAGS,
+    responses=ERRORS,
+)
+def audit(user_id: str) -> models.AuditPage:
+    return service().acts(current_caller(router), user_id)
