@@ -119,7 +119,8 @@ class InboxService:
 
     def feed(self, caller: Caller, since: str | None) -> models.Feed:
         """New messages after a cursor: one Query, cheap enough to poll every few seconds."""
-        after = since or ulid_at(self.clock.now().timestamp())
+        # a cursor from the future would hide what comes: no later than an id made now (ids are ULIDs)
+        after = min(since, new_id()) if since else ulid_at(self.clock.now().timestamp())
         state, messages = self.store.newer(caller.user_id, after, self.settings.page_size)
         if self._sync(caller.user_id, state):  # broadcasts appear here too, without a call of /inbox
             state, messages = self.store.newer(caller.user_id, after, self.settings.page_size)

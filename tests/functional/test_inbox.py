@@ -406,6 +406,18 @@ def test_the_feed_returns_what_is_new_since_the_cursor_in_one_query(
         "GET", "/inbox/feed", token=customer.access_token, query={"since": polled["cursor"]}
     ).body
     assert again["items"] == []
+    future = accounts.call(
+        "GET", "/inbox/feed", token=customer.access_token, query={"since": "7ZZZZZZZZZZZZZZZZZZZZZZZZZ"}
+    ).body
+    assert future["cursor"] < "7ZZZZZZZZZZZZZZZZZZZZZZZZZ"  # a cursor from the future is not echoed
+    accounts.call(
+        "POST", f"/tickets/{ticket['id']}/replies", token=agent.access_token, json_body={"body": "Mehr"}
+    )
+    events.deliver()
+    later = accounts.call(
+        "GET", "/inbox/feed", token=customer.access_token, query={"since": future["cursor"]}
+    ).body
+    assert [m["kind"] for m in later["items"]] == ["ticket"]
 
 
 def test_broadcasts_reach_everyone_without_a_write_per_user(
