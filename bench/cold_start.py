@@ -68,6 +68,12 @@ HANDLERS = {
     ),
     "KbFunction": ("kb", "kb.handler", ["dynamodb", "s3", "events"]),
     "KbIndexerFunction": ("kb-indexer", "kb.indexer", ["dynamodb", "s3"]),
+    "TicketsEventsFunction": ("tickets-events", "tickets.consumer", ["dynamodb", "events"]),
+    "TicketsRetentionFunction": ("tickets-retention", "tickets.retention", ["dynamodb", "s3"]),
+    "AccountsFederationFunction": ("accounts-federation", "accounts.federation", ["cognito-idp", "events"]),
+    "MailFeedbackFunction": ("mail-feedback", "mailfeedback.handler", ["dynamodb"]),
+    "RealtimeFunction": ("realtime", "realtime.handler", ["dynamodb"]),
+    "RealtimePushFunction": ("realtime-push", "realtime.push", ["dynamodb", "apigatewaymanagementapi"]),
 }
 
 

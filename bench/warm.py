@@ -443,16 +443,15 @@ def measure(requests: int) -> tuple[list[dict[str, Any]], dict[str, str]]:
     boto3.DEFAULT_SESSION.events.register("provide-client-params", on_params)
     boto3.DEFAULT_SESSION.events.register("response-received", on_response)
 
+    provision.function_names(resolver)
     provision.event_buses(resolver, boto3.client("events"))
     provision.tables(resolver, boto3.client("dynamodb"))
     provision.buckets(resolver, boto3.client("s3"))
     provision.queues(resolver, boto3.client("sqs"))
+    provision.sender_identity(resolver, boto3.client("sesv2"))
     provision.rules(resolver, boto3.client("events"))
     provision.secrets(resolver, boto3.client("secretsmanager"))
     provision.user_pools(resolver, boto3.client("cognito-idp"))
-    provision.sender_identity(resolver, boto3.client("sesv2"))
-    for logical in resolver.resources("AWS::Serverless::Function"):
-        resolver.physical_ids.setdefault(logical, f"{resolver.stack_name}-{logical}")
     for logical in [*HTTP_FUNCTIONS, *OTHER_FUNCTIONS]:
         os.environ.update(provision.function_environment(resolver, logical))
     os.environ["POWERTOOLS_SERVICE_NAME"] = "bench"

@@ -159,13 +159,20 @@ def sender_identity(resolver: Resolver, sesv2: Any) -> None:
         resolver.physical_ids[logical] = f"arn:aws:iam::123456789012:policy/{resolver.stack_name}-{logical}"
 
 
-def everything(resolver: Resolver, dynamodb_endpoint: str, moto_endpoint: str) -> None:
-    region = resolver.region
-    for logical in resolver.resources("AWS::Serverless::Function"):  # others name them (triggers)
+def function_names(resolver: Resolver) -> None:
+    """The functions' names and ARNs, which other resources name (the user pool's trigger)."""
+    for logical in resolver.resources("AWS::Serverless::Function"):
         name = resolver.physical_ids.setdefault(logical, f"{resolver.stack_name}-{logical}")
         resolver.attributes.setdefault(
-            logical, {"Arn": f"arn:aws:lambda:{region}:123456789012:function:{name}"}
+            logical, {"Arn": f"arn:aws:lambda:{resolver.region}:123456789012:function:{name}"}
         )
+    for logical in resolver.resources("AWS::ApiGatewayV2::Api"):  # served by infra/local/realtime.py
+        resolver.physical_ids.setdefault(logical, "local-websocket")
+
+
+def everything(resolver: Resolver, dynamodb_endpoint: str, moto_endpoint: str) -> None:
+    region = resolver.region
+    function_names(resolver)
     event_buses(resolver, client("events", moto_endpoint, region))
     tables(resolver, client("dynamodb", dynamodb_endpoint, region))
     buckets(resolver, client("s3", moto_endpoint, region))
@@ -178,8 +185,6 @@ def everything(resolver: Resolver, dynamodb_endpoint: str, moto_endpoint: str) -
         resolver.physical_ids.setdefault(logical, f"{resolver.stack_name}-{logical}")
     for logical in resolver.resources("AWS::Serverless::HttpApi"):
         resolver.physical_ids.setdefault(logical, "local")
-    for logical in resolver.resources("AWS::ApiGatewayV2::Api"):  # served by infra/local/realtime.py
-        resolver.physical_ids.setdefault(logical, "local-websocket")
 
 
 def function_environment(resolver: Resolver, logical: str) -> dict[str, str]:
