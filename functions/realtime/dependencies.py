@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from realtime.pusher import Pusher
 from realtime.service import Realtime
 from realtime.settings import api_settings, push_settings
 from realtime.store import ConnectionsStore
 from shared import aws, wiring
 from shared.clock import Clock
-from shared.directory import Directory
+from shared.directory import read_profile_item
 from shared.log import get_logger
 
 logger = get_logger("realtime")
@@ -37,10 +39,9 @@ def _api(clock: Clock) -> Realtime:
     return Realtime(
         store=ConnectionsStore(aws.dynamodb(), settings.connections_table),
         pusher=None,
-        directory=Directory(aws.dynamodb(), settings.accounts_table),
         settings=settings,
         logger=logger,
-        accounts=aws.dynamodb(),
+        profile=partial(read_profile_item, aws.dynamodb(), settings.accounts_table, consistent=True),
     )
 
 
@@ -50,7 +51,6 @@ def _push(clock: Clock) -> Realtime:
     return Realtime(
         store=store,
         pusher=Pusher(_management(settings.realtime_endpoint), store),
-        directory=None,
         settings=settings,
         logger=logger,
     )

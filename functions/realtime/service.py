@@ -11,6 +11,7 @@ disconnect). Delivery is at least once: a frame's `id` lets a client drop a repe
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +22,6 @@ from realtime import models
 from realtime.pusher import Pushed, Pusher
 from realtime.settings import RealtimeSettings
 from realtime.store import Connection, ConnectionsStore
-from shared.directory import Directory, read_profile_item
 from shared.identity import Caller
 from shared.ids import new_token, token_digest
 
@@ -40,10 +40,10 @@ def frame(
 class Realtime:
     store: ConnectionsStore
     pusher: Pusher | None
-    directory: Directory | None
     settings: RealtimeSettings
     logger: Logger
-    accounts: Any = None  # the API function's DynamoDB client: the profile as of connecting
+    # The API function's reader of a profile as it is now (shared.directory); None in the push function.
+    profile: Callable[[str], dict[str, Any] | None] | None = None
 
     # --- connecting ------------------------------------------------------------------------
 
@@ -66,8 +66,8 @@ class Realtime:
             return False
         user_id, issued = taken
         # as of now, not as of the ticket: a sign-out since ends it, the organisation is the current one
-        table = getattr(self.settings, "accounts_table", "")
-        profile = read_profile_item(self.accounts, table, user_id, consistent=True)
+        assert self.profile is not None, "the API function reads profiles"
+        profile = self.profile(user_id)
         if profile is None or issued < int(profile.get("sessions_valid_after") or 0):
             self.logger.info(
                 "connect refused", extra={"connection_id": connection_id, "reason": "session_ended"}

@@ -95,15 +95,7 @@ class ConnectionsStore:
             KeyConditionExpression=f"{index}PK = :p",
             ExpressionAttributeValues={":p": {"S": partition}},
         )
-        return [
-            Connection(
-                connection_id=str(i["PK"]).removeprefix("CONN#"),
-                user_id=str(i["user_id"]),
-                organisation_id=i.get("organisation_id"),
-                calendars=list(i["calendars"]) if i.get("calendars") is not None else None,
-            )
-            for i in items
-        ]
+        return [_connection(i) for i in items]
 
     def of_user(self, user_id: str) -> list[Connection]:
         return self._by("GSI1", f"USER#{user_id}")
@@ -124,11 +116,13 @@ class ConnectionsStore:
             if "LastEvaluatedKey" not in page:
                 break
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        return [
-            Connection(
-                connection_id=from_item(i)["PK"].removeprefix("CONN#"),
-                user_id=str(from_item(i)["user_id"]),
-                organisation_id=from_item(i).get("organisation_id"),
-            )
-            for i in items
-        ]
+        return [_connection(from_item(i)) for i in items]
+
+
+def _connection(values: dict[str, Any]) -> Connection:
+    return Connection(
+        connection_id=str(values["PK"]).removeprefix("CONN#"),
+        user_id=str(values["user_id"]),
+        organisation_id=values.get("organisation_id"),
+        calendars=list(values["calendars"]) if values.get("calendars") is not None else None,
+    )

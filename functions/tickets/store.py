@@ -318,15 +318,20 @@ class TicketsStore:
         return record(TicketRecord, from_item(item)) if item else None
 
     def tickets_of_requester(self, user_id: str) -> list[TicketRecord]:
-        """Every ticket the person filed, whole (a Query of their index, then the items)."""
+        """Every ticket the person filed, whole."""
+        return self._tickets_in("GSI7", f"REQUESTER#{user_id}")
+
+    def _tickets_in(self, index: str, partition: str) -> list[TicketRecord]:
+        """The whole tickets an index lists under a partition: a Query of their keys, then their items
+        read consistently (an index is eventually consistent), 100 per BatchGetItem."""
         ids = [
             str(i["PK"]).removeprefix("TICKET#")
             for i in query_all(
                 self._db,
                 TableName=self._table,
-                IndexName="GSI7",
-                KeyConditionExpression="GSI7PK = :p",
-                ExpressionAttributeValues={":p": {"S": f"REQUESTER#{user_id}"}},
+                IndexName=index,
+                KeyConditionExpression=f"{index}PK = :p",
+                ExpressionAttributeValues={":p": {"S": partition}},
                 ProjectionExpression="PK",
             )
         ]
@@ -341,23 +346,8 @@ class TicketsStore:
         return str(item["ticket_id"]["S"]) if item else None
 
     def unclaimed_tickets(self, email: str) -> list[TicketRecord]:
-        """The tickets an address filed without an account (anonymous form, mail): a Query of their
-        index keys, then their items read consistently (the index is eventually consistent)."""
-        ids = [
-            str(i["PK"]).removeprefix("TICKET#")
-            for i in query_all(
-                self._db,
-                TableName=self._table,
-                IndexName="GSI9",
-                KeyConditionExpression="GSI9PK = :p",
-                ExpressionAttributeValues={":p": {"S": f"UNCLAIMED#{email}"}},
-            )
-        ]
-        found = [
-            record(TicketRecord, i)
-            for start in range(0, len(ids), 100)
-            for i in batch_get_all(self._db, self._table, [_ticket_key(t) for t in ids[start : start + 100]])
-        ]
+        """The tickets an address filed without an account (anonymous form, mail)."""
+        found = self._tickets_in("GSI9", f"UNCLAIMED#{email}")
         return [t for t in found if t.requester_id is None and t.requester_email == email]
 
     def get_view(self, ticket_id: str) -> TicketView | None:
