@@ -23,10 +23,20 @@ class _Text(HTMLParser):
         self._links: list[tuple[str, int]] = []  # (href, position in out) of open links
         self._pre = 0
 
+    def _tail(self) -> str:
+        """The end of the text so far, back to its last piece with something written (not the whole
+        text again for every tag)."""
+        tail: list[str] = []
+        for piece in reversed(self.out):
+            tail.append(piece)
+            if piece.strip():
+                break
+        return "".join(reversed(tail))
+
     def _newline(self, count: int = 1) -> None:
-        text = "".join(self.out)
-        have = len(text) - len(text.rstrip("\n"))
-        if text.strip():
+        tail = self._tail()
+        if tail.strip():
+            have = len(tail) - len(tail.rstrip("\n"))
             self.out.append("\n" * max(0, count - have))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -86,7 +96,7 @@ class _Text(HTMLParser):
             self.out.append(data)
             return
         text = _SPACE.sub(" ", data)  # a non-breaking space stays one ("123,45\xa0€")
-        if not "".join(self.out[-1:]).strip() or "".join(self.out).endswith("\n"):
+        if not "".join(self.out[-1:]).strip() or self._tail().endswith("\n"):
             text = text.lstrip()
         self.out.append(text)
 
