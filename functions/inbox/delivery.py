@@ -264,7 +264,7 @@ class InboxDelivery:
                 ticket_id=ticket.ticket_id if ticket else None,
                 case_number=ticket.case_number if ticket else None,
                 link=link,
-                body_html=render_markdown(ticket.body)
+                body_html=render_markdown(ticket.body, images=False)
                 if ticket and template == "ticket_reply" and ticket.body
                 else None,
             )

@@ -93,8 +93,8 @@ class InboxService:
             message_id=new_id(),
             kind="marketing",
             subject=broadcast.subject,
-            body=html_to_text(render_markdown(broadcast.body)).strip(),
-            body_html=render_markdown(broadcast.body),
+            body=html_to_text(render_markdown(broadcast.body, images=False)).strip(),
+            body_html=render_markdown(broadcast.body, images=False),
             created_at=broadcast.created_at,
             search_text=searchable(broadcast.subject, broadcast.body),
         )

@@ -82,12 +82,14 @@ def _inliner() -> Any:
     return css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
 
 
-def finish_html(html: str, text: str) -> str:
+def finish_html(html: str, text: str, product: str = "") -> str:
     """The layout's last steps: an empty preheader gets the mail's first sentence after the greeting,
     case numbers never break ("SR-" / "10000"), the styles inlined for mail programs that drop <style>."""
-    body = [line for line in text.split("\n") if line.strip()]
-    preheader = next((line for line in body[1:] if not line.startswith("##-")), "")[:140]
-    html = _EMPTY_PREHEADER.sub(lambda m: f"{m.group(1)}{escape(preheader)}{m.group(2)}", html, count=1)
+    # what a reader sees first after the marker, the product's name and the greeting
+    body = [
+        line for line in text.split("\n") if line.strip() and not line.startswith("##-") and line != product
+    ]
+    preheader = (body[1] if len(body) > 1 else "".join(body[:1]))[:140]
     start = html.find("<body")
     head, rest = html[:start], html[start:]
     rest = _TEXT_NODE.sub(
@@ -96,6 +98,8 @@ def finish_html(html: str, text: str) -> str:
         ),
         rest,
     )
+    # the hidden preheader last: plain text, nothing in it is laid out
+    rest = _EMPTY_PREHEADER.sub(lambda m: f"{m.group(1)}{escape(preheader)}{m.group(2)}", rest, count=1)
     return str(_inliner().inline(head + rest))
 
 
@@ -134,7 +138,9 @@ class MailRenderer:
         html = env.get_template(f"{template}/{language}.body.html").render(values)
         text = html_to_text(html)
         return RenderedMail(
-            subject=_LINE_BREAKS.sub(" ", subject).strip(), text=text, html=finish_html(html, text)
+            subject=_LINE_BREAKS.sub(" ", subject).strip(),
+            text=text,
+            html=finish_html(html, text, self._brand.product),
         )
 
 
@@ -144,7 +150,7 @@ def _markdown_filter(source: str) -> Any:
 
     from shared.markdown import render_markdown
 
-    return Markup(render_markdown(source))  # noqa: S704 - markdown-it escapes raw HTML (html=False)
+    return Markup(render_markdown(source, images=False))  # noqa: S704 - markdown-it escapes raw HTML
 
 
 class MailSuppressed(Exception):

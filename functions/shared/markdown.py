@@ -8,11 +8,14 @@ from typing import Any
 
 
 @cache
-def _markdown() -> Any:
+def _markdown(images: bool) -> Any:
     from markdown_it import MarkdownIt  # with the first text rendered, not at import
 
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+    return parser if images else parser.disable("image")
 
 
-def render_markdown(source: str) -> str:
-    return str(_markdown().render(source))
+def render_markdown(source: str, *, images: bool = True) -> str:
+    """`images=False` for what a person receives (mails, the inbox): an image written in Markdown
+    stays a link, so no remote picture (a tracking pixel) is ever loaded by reading a message."""
+    return str(_markdown(images).render(source))

@@ -104,7 +104,7 @@ def test_an_agent_reply_reaches_inbox_and_mail(
         "POST",
         f"/tickets/{ticket['id']}/replies",
         token=agent.access_token,
-        json_body={"body": "Bitte prüfen Sie die Rufnummer."},
+        json_body={"body": "Bitte prüfen Sie die Rufnummer. ![Bild](https://tracker.example/p.gif)"},
     )
     assert events.deliver() == []
 
@@ -120,7 +120,11 @@ def test_an_agent_reply_reaches_inbox_and_mail(
         f"[{ticket['case_number']}] Neue Antwort: {ticket['subject']}",
     ]
     assert "Bitte prüfen Sie die Rufnummer." in mails[-1]["text"]
-    assert "<img" not in mails[-1]["html"]  # no tracking pixels
+    assert "<img" not in mails[-1]["html"]  # no tracking pixels, also not one written in Markdown
+    assert "https://tracker.example/p.gif" in mails[-1]["text"]  # it stays a link
+    assert "<img" not in (reply["body_html"] or "")
+    preheader = re.search(r'<div class="preheader"[^>]*>([^<]*)</div>', mails[-1]["html"])
+    assert preheader and preheader.group(1).startswith("unser Support-Team hat")  # not the product's name
 
 
 def test_an_order_shows_its_type_and_fields_in_the_inbox_thread(
