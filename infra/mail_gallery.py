@@ -62,6 +62,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "hours": 24,
     },
     "email_change_notice": {"full_name": "Dr. Anna Schmidt"},
+    "export_ready": {
+        "full_name": "Dr. Anna Schmidt",
+        "download_url": f"{PORTAL}/daten-export#token=01M8KNAZ0BGRPGSQXY20WT9MCV",
+        "days": 7,
+    },
+    "account_erased": {"erasure_id": "01M8KNAZ0BGRPGSQXY20WT9MCV", "had_account": True},
     "password_reset": {
         "full_name": "Dr. Anna Schmidt",
         "reset_url": f"{PORTAL}/passwort#token=t",

@@ -63,6 +63,10 @@ ROUTES: dict[tuple[str, str], Row] = {
     ),
     ("get", "/accounts/providers"): Row("public"),
     ("post", "/accounts/me/email"): Row("signed_in", {"email": "neu@praxis-neu.example"}),
+    ("post", "/accounts/me/exports"): Row("signed_in"),
+    ("get", "/accounts/me/exports/{export_id}"): Row("signed_in"),
+    # a wrong password: the class tests must never erase the cast they run on
+    ("post", "/accounts/me/erasure"): Row("signed_in", {"password": "Falsch-1234", "confirm": True}),
     ("post", "/accounts/email/confirmation"): Row("public", {"token": "t" * 43}),
     ("post", "/accounts/password/forgot"): Row("public", {"email": "x@praxis-neu.example"}),
     ("post", "/accounts/password/reset"): Row(
@@ -86,6 +90,10 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("get", "/agent/users/{user_id}"): Row("agents"),
     ("get", "/agent/organisations"): Row("agents"),
     ("get", "/agent/users/{user_id}/audit"): Row("agents"),
+    # an address no one of the cast has: an agent's call erases nobody the class tests need
+    ("post", "/agent/erasures"): Row("agents", {"email": "niemand@praxis-nirgends.example"}),
+    ("get", "/agent/erasures"): Row("agents"),
+    ("get", "/agent/erasures/{erasure_id}"): Row("agents"),
     ("get", "/agent/organisations/{org_id}"): Row("agents"),
     ("put", "/agent/organisations/{org_id}/licence"): Row("agents", {"licensed_practitioners": 3}),
     # tickets

@@ -33,6 +33,7 @@ from shared.events import DomainEvent, EventPublisher, publish_after_commit
 from shared.i18n import Language
 from shared.ids import new_id, new_token, token_digest
 from shared.mail import Mailer, MailSuppressed
+from shared.privacy import ExportParts
 from shared.queues import Queue
 from shared.ratelimit import RateLimiter
 
@@ -55,6 +56,8 @@ class AccountsCore:
     requests: Queue  # public requests the worker answers (registration, password reset)
     # The calendars an organisation has set up (the notifications domain's count; API only).
     calendar_usage: Callable[[str], int] | None = None
+    # Privacy exports: the domains' parts and the archives (shared.privacy).
+    exports: ExportParts | None = None
 
     # --- helpers -----------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from shared.calendar_usage import calendars_in_use
 from shared.clock import Clock
 from shared.cursors import CursorCodec
 from shared.log import get_logger
+from shared.privacy import ExportParts
 from shared.queues import SqsQueue
 from shared.ratelimit import RateLimiter
 
@@ -40,6 +41,7 @@ def _build(
         logger=logger,
         requests=SqsQueue(aws.sqs(), settings.account_requests_queue_url),
         calendar_usage=calendar_usage,
+        exports=ExportParts(aws.s3(), settings.exports_bucket),
     )
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from accounts.dependencies import logger
-from accounts.routes import agents, auth, organisations, profile
+from accounts.routes import agents, auth, organisations, privacy, profile
 from accounts.settings import api_settings
 from shared.resolver import create_resolver, lambda_entry
 
 app = create_resolver(
-    routers=[auth.router, profile.router, organisations.router, agents.router],
+    routers=[auth.router, profile.router, organisations.router, agents.router, privacy.router],
     logger=logger,
     title="Accounts",
 )

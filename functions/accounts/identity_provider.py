@@ -85,6 +85,23 @@ class CognitoIdentityProvider:
     def delete_user(self, email: str) -> None:
         self._cognito.admin_delete_user(UserPoolId=self._pool, Username=email)
 
+    def erase_user(self, user_id: str) -> None:
+        """Deletes the pool's user with this `sub` (a password user with the providers linked to it, or a
+        provider's user): its sign-ins and refresh tokens end with it. Idempotent."""
+        if not user_id or '"' in user_id or "\\" in user_id:
+            return
+        found = self._cognito.list_users(UserPoolId=self._pool, Filter=f'sub = "{user_id}"', Limit=1)
+        for user in found.get("Users", []):
+            try:
+                self._cognito.admin_delete_user(UserPoolId=self._pool, Username=str(user["Username"]))
+            except ClientError as error:
+                if _code(error) != "UserNotFoundException":
+                    raise
+
+    def has_password(self, user_id: str) -> bool:
+        """False for a user a provider created (Google/Facebook only): it re-authenticates by signing in."""
+        return self.federated_user(user_id) is None
+
     def set_password(self, email: str, password: str) -> None:
         try:
             self._cognito.admin_set_user_password(

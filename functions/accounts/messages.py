@@ -42,6 +42,25 @@ MESSAGES: Catalogue = {
         "de": "Das ist bereits Ihre E-Mail-Adresse.",
         "en": "This is your e-mail address already.",
     },
+    "account.reauthentication_required": {
+        "de": "Bitte bestätigen Sie mit Ihrem Passwort (bei Anmeldung über Google oder Facebook: melden Sie "
+        "sich erneut an und versuchen Sie es innerhalb von 10 Minuten).",
+        "en": "Please confirm with your password (signed in with Google or Facebook: sign in again and try "
+        "within 10 minutes).",
+    },
+    "organisation.hand_over_first": {
+        "de": "Sie sind der einzige Administrator Ihrer Organisation. Bitte ernennen Sie zuerst ein anderes "
+        "Mitglied zum Administrator.",
+        "en": "You are the only admin of your organisation. Please make another member an admin first.",
+    },
+    "export.not_found": {
+        "de": "Dieser Datenexport wurde nicht gefunden.",
+        "en": "This data export was not found.",
+    },
+    "erasure.not_found": {
+        "de": "Dieser Löschauftrag wurde nicht gefunden.",
+        "en": "This erasure was not found.",
+    },
     "account.email_change_sent": {
         "de": "Bitte öffnen Sie den Link, den wir an die neue Adresse geschickt haben. Bis dahin bleibt "
         "alles, wie es ist.",

@@ -82,7 +82,13 @@ class EmailConfirmation(InputModel):
 
 class AuditAct(OutputModel):
     act: Literal[
-        "federated_account_created", "federated_account_linked", "email_change_requested", "email_changed"
+        "federated_account_created",
+        "federated_account_linked",
+        "email_change_requested",
+        "email_changed",
+        "export_requested",
+        "erasure_requested",
+        "erasure_completed",
     ]
     at: str
 
@@ -111,6 +117,53 @@ class Provider(OutputModel):
 class ProviderPage(OutputModel):
     items: list[Provider]
     next_cursor: str | None = Field(default=None, description="Always null: one page holds the whole list")
+
+
+class ExportStatus(OutputModel):
+    """A copy of the person's data (Art. 15/20): every domain writes its part, then one archive is made
+    and a link is mailed; an export that has not finished by `deadline_at` is `failed`."""
+
+    id: str
+    status: Literal["pending", "ready", "failed"]
+    requested_at: str
+    deadline_at: str
+    parts_done: list[str] = Field(description="The domains whose part is in")
+    parts_missing: list[str] = Field(
+        description="The domains still working (failed: the ones that never answered)"
+    )
+    download_url: str | None = Field(
+        default=None, description="When ready: a signed link to the ZIP archive, valid for 5 minutes"
+    )
+    expires_at: str | None = Field(default=None, description="When ready: when the archive is deleted")
+
+
+class ErasureRequest(InputModel):
+    """Deleting one's own account: the password again (re-authentication). An account without a
+    password (Google/Facebook only) confirms with a sign-in of the last 10 minutes instead."""
+
+    password: str | None = Field(default=None, min_length=1, max_length=256)
+    confirm: Literal[True] = Field(description="true: the person understood that this cannot be undone")
+
+
+class AgentErasureRequest(InputModel):
+    """A request that arrived by mail or letter: the address of the person (with or without account)."""
+
+    email: Email
+
+
+class ErasureState(OutputModel):
+    id: str
+    status: Literal["in_progress", "completed"]
+    requested_at: str
+    requested_by: Literal["self", "agent"]
+    completed_at: str | None = None
+    parts_confirmed: list[str] = Field(description="The domains that confirmed their part")
+    parts_missing: list[str] = Field(description="The domains still working (retried until they confirm)")
+
+
+class ErasurePage(OutputModel):
+    items: list[ErasureState] = Field(description="Newest first")
+    next_cursor: str | None = Field(default=None, description="Always null: the newest 100")
 
 
 class Accepted(OutputModel):

@@ -321,7 +321,9 @@ class OrganisationsStore:
                 raise LinkInvalid("link.invalid") from None
             raise Conflict("organisation.already_member") from None
 
-    def remove_member(self, member: MemberRecord) -> None:
+    def remove_member(self, member: MemberRecord, *, keep_an_admin: bool = True) -> None:
+        """Ends a membership; the last admin only with `keep_an_admin=False` (an erasure of the
+        organisation's only member)."""
         items: list[dict[str, Any]] = [
             {
                 "Delete": {
@@ -342,7 +344,12 @@ class OrganisationsStore:
                     "ExpressionAttributeValues": to_item({":o": member.org_id}),
                 }
             },
-            self._count_change(member.org_id, members=-1, admins=-1 if member.role == "admin" else 0),
+            self._count_change(
+                member.org_id,
+                members=-1,
+                admins=-1 if member.role == "admin" else 0,
+                keep_an_admin=keep_an_admin,
+            ),
         ]
         self._run_membership_change(items)
 
@@ -374,10 +381,11 @@ class OrganisationsStore:
         ]
         self._run_membership_change(items)
 
-    def _count_change(self, org_id: str, *, members: int, admins: int) -> Any:
+    def _count_change(self, org_id: str, *, members: int, admins: int, keep_an_admin: bool = True) -> Any:
         """Keeps the counters; removing or demoting an admin requires another admin to remain."""
         condition = "attribute_exists(PK)"
-        if admins < 0:
+        keep_an_admin = keep_an_admin and admins < 0
+        if keep_an_admin:
             condition += " AND admin_count > :one"
         return {
             "Update": {
@@ -386,7 +394,7 @@ class OrganisationsStore:
                 "UpdateExpression": "ADD member_count :m, admin_count :a",
                 "ConditionExpression": condition,
                 "ExpressionAttributeValues": to_item(
-                    {":m": members, ":a": admins, **({":one": 1} if admins < 0 else {})}
+                    {":m": members, ":a": admins, **({":one": 1} if keep_an_admin else {})}
                 ),
             }
         }

@@ -25,6 +25,10 @@ class AccountsSettings(FunctionSettings):
         default="", description="Sign-in providers switched on: Google,Facebook"
     )
     auth_domain: str = Field(default="", description="The user pool's sign-in domain (hosted sign-in)")
+    exports_bucket: str = Field(
+        min_length=1, description="Privacy exports: the domains' parts and the archives"
+    )
+    export_hours: int = Field(default=1, ge=1, le=48, description="An export not finished by then has failed")
 
 
 class AccountsApiSettings(AccountsSettings):

@@ -35,6 +35,9 @@ AUDITED = {
     "FederatedAccountLinked": "federated_account_linked",
     "UserEmailChangeRequested": "email_change_requested",
     "UserEmailChanged": "email_changed",
+    "UserExportRequested": "export_requested",
+    "UserErasureRequested": "erasure_requested",
+    "UserErasureCompleted": "erasure_completed",
 }
 
 
@@ -64,6 +67,8 @@ class Signup(AccountsCore):
         if act is None:
             raise ValueError(f"not an audited act: {event.get('detail-type')!r}")
         detail = event["detail"]
+        if not detail["data"].get("user_id"):
+            return  # an erasure of an address that never had an account: no account, no trail
         self.store.record_act(
             str(detail["data"]["user_id"]),
             act,
@@ -73,8 +78,10 @@ class Signup(AccountsCore):
 
     def acts(self, caller: Caller, user_id: str) -> models.AuditPage:
         caller.require_agent()
-        self._profile(user_id)  # 404 for a person who does not exist
-        return models.AuditPage(items=[models.AuditAct(act=a, at=t) for a, t in self.store.acts(user_id)])
+        acts = self.store.acts(user_id)
+        if not acts:
+            self._profile(user_id)  # 404 for a person who does not exist (an erased one keeps the trail)
+        return models.AuditPage(items=[models.AuditAct(act=a, at=t) for a, t in acts])
 
     def handle_request(self, request: dict[str, Any]) -> None:
         """The worker's part of a public request (see `register` and `forgot_password`)."""

@@ -8,6 +8,8 @@ Single table, item collections:
   ORG#<org_id>     INVITE#<inv_id>    a pending invitation
   TOKEN#<sha256>   TOKEN              a single-use link (activation, password reset, invitation), TTL
   RATE#...         WINDOW#<start>     rate-limit windows (shared.ratelimit), TTL
+  AUDIT#<user_id>  <at>#<event>       an act of the audit trail (kind and time), TTL 3 years
+  EXPORT#<id>, ERASURE#<id>           privacy requests (accounts/privacy_store.py)
 docs/data-model.md lists every access pattern.
 """
 
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from accounts.organisations_store import OrganisationsStore, _user, _user_attributes
+from accounts.privacy_store import PrivacyStore
 from accounts.records import (
     InvitationRecord,
     MemberRecord,
@@ -65,7 +68,7 @@ __all__ = [
 ]
 
 
-class AccountsStore(OrganisationsStore):
+class AccountsStore(OrganisationsStore, PrivacyStore):
     def __init__(self, client: DynamoDBClient, table: str, cursors: CursorCodec | None = None) -> None:
         self._db = client
         self._table = table

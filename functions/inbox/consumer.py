@@ -1,10 +1,11 @@
 """SQS handler of the inbox: ticket events and invoices, in batches with partial failures, idempotent
-on each event's id (powertools idempotency, records kept in the inbox table)."""
+on each event's id (powertools idempotency, records kept in the inbox table); and the inbox's part of a
+person's export and erasure (inbox.privacy; idempotent by nature)."""
 
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -16,10 +17,12 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from inbox import privacy as inbox_privacy
 from inbox.dependencies import delivery, logger
 from inbox.settings import consumer_settings
-from shared import aws
+from shared import aws, privacy
 from shared.batch import process_batch
+from shared.privacy import ExportParts
 
 CONFIG = IdempotencyConfig(
     event_key_jmespath="detail.metadata.event_id",
@@ -47,8 +50,23 @@ def _process() -> Any:
     return process
 
 
+@cache
+def _exports() -> ExportParts:
+    return ExportParts(aws.s3(), consumer_settings().exports_bucket)
+
+
 def record_handler(record: SQSRecord) -> None:
     event = json.loads(record.body)
+    parts = delivery()
+    if parts.publisher is not None and privacy.handle(
+        event,
+        "inbox",
+        parts.publisher,
+        export=partial(inbox_privacy.export_part, parts.store, parts.directory),
+        erase=partial(inbox_privacy.erase, parts.store, parts.directory),
+        parts=_exports(),
+    ):
+        return
     _process()(event=event)
 
 

@@ -113,6 +113,7 @@ class InboxDelivery:
             if detail_type == "TicketCommented" and not author.get("is_agent"):
                 # a customer's reply (the requester's, a colleague's, a CC's): news for the others
                 deliveries = [(r, t) for r, t in deliveries if not _is_author(r, author, requester)]
+        deliveries = [(r, t) for r, t in deliveries if r.email]  # an erased requester has no address
         for recipient, template in deliveries:
             threading = self._threading(detail_type, detail.metadata.event_id, data.ticket_id, recipient)
             context = {

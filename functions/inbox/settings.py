@@ -28,6 +28,7 @@ class InboxConsumerSettings(InboxSettings):
     portal_url: HttpUrl = Field(description="Links in mails point there")
     reply_domain: str = Field(default="", description="Reply-To of ticket mails; empty: mails get none")
     reply_secret_arn: str = Field(default="", description="Signs reply addresses; empty: mails get none")
+    exports_bucket: str = Field(min_length=1, description="Privacy exports: where the inbox's part goes")
 
 
 class BroadcastSenderSettings(InboxSettings):

@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import ClientError
 
+from inbox.folding import searchable
 from shared.cursors import CursorCodec
 from shared.dynamo import (
+    batch_write_all,
     cancellation_reasons,
     conditional_put,
     from_item,
@@ -117,6 +119,79 @@ class InboxStore:
         self._table = table
         self._cursors = cursors or CursorCodec.disabled()
         self._message_days = message_days  # a message (its copy of a mail) is kept this long
+
+    # --- a person's data (export, erasure) ----------------------------------------------------
+
+    def everything_of(self, user_id: str) -> tuple[list[MessageRecord], StateRecord, bool]:
+        """Every message of a person, their state and whether they want marketing mails."""
+        items = query_all(
+            self._db,
+            TableName=self._table,
+            KeyConditionExpression="PK = :p",
+            ExpressionAttributeValues={":p": {"S": _user(user_id)}},
+            ConsistentRead=True,
+        )
+        messages = [record(MessageRecord, i) for i in items if str(i["SK"]).startswith("MSG#")]
+        state = _state(next((i for i in items if i["SK"] == "STATE"), None))
+        prefs = next((i for i in items if i["SK"] == "PREFS"), None) or {}
+        return messages, state, bool(prefs.get("marketing_emails", True))
+
+    def forget(self, user_id: str) -> int:
+        """Deletes a person's partition (messages, state, preferences) and their seen-markers."""
+        deleted = 0
+        for partition in (_user(user_id), f"SEEN#{user_id}"):
+            keys = query_all(
+                self._db,
+                TableName=self._table,
+                KeyConditionExpression="PK = :p",
+                ExpressionAttributeValues={":p": {"S": partition}},
+                ProjectionExpression="PK, SK",
+            )
+            for start in range(0, len(keys), 25):
+                batch_write_all(
+                    self._db,
+                    self._table,
+                    [
+                        {"DeleteRequest": {"Key": key(str(k["PK"]), str(k["SK"]))}}
+                        for k in keys[start : start + 25]
+                    ],
+                )
+            deleted += len(keys)
+        return deleted
+
+    def scrub(self, user_id: str, names: list[str], replacement: str) -> int:
+        """Rewrites the messages of one inbox that name a person (an erased one): each name becomes the
+        replacement in subject and text, and the search text follows. Returns how many changed."""
+        items = query_all(
+            self._db,
+            TableName=self._table,
+            KeyConditionExpression="PK = :p AND begins_with(SK, :m)",
+            ExpressionAttributeValues={":p": {"S": _user(user_id)}, ":m": {"S": "MSG#"}},
+        )
+        changed = 0
+        for item in items:
+            values = {f: str(item.get(f) or "") for f in ("subject", "body", "body_html")}
+            if not any(n in v for n in names for v in values.values()):
+                continue
+            for name in names:
+                values = {f: v.replace(name, replacement) for f, v in values.items()}
+            self._db.update_item(
+                TableName=self._table,
+                Key=key(str(item["PK"]), str(item["SK"])),
+                UpdateExpression="SET subject = :s, body = :b, body_html = :h, search_text = :t",
+                ExpressionAttributeValues=to_item(
+                    {
+                        ":s": values["subject"],
+                        ":b": values["body"],
+                        ":h": values["body_html"] or None,
+                        ":t": searchable(
+                            values["subject"], values["body"], str(item.get("case_number") or "")
+                        ),
+                    }
+                ),
+            )
+            changed += 1
+        return changed
 
     # --- messages ----------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 
 from kb.index import FORMAT
 from shared.dynamo import (
+    batch_get_all,
     cancellation_reasons,
     conditional_put,
     from_item,
@@ -257,3 +258,19 @@ class KbStore:
                 **to_item({"version": version, "object_key": object_key, "articles": articles}),
             },
         )
+
+    # --- a person's votes (export, erasure) ------------------------------------------------------
+
+    def votes_of(self, voter: str, article_ids: list[str]) -> list[VoteRecord]:
+        """A voter's votes on these articles: their keys are known (article, digest of the voter), so
+        one BatchGetItem per 100 articles finds them without an index."""
+        digest = token_digest(voter)
+        found: list[VoteRecord] = []
+        for start in range(0, len(article_ids), 100):
+            keys = [key(f"VOTE#{a}", digest) for a in article_ids[start : start + 100]]
+            found += [record(VoteRecord, v) for v in batch_get_all(self._db, self._table, keys)]
+        return found
+
+    def forget_vote(self, article_id: str, voter: str) -> None:
+        """The vote's item (and its comment) goes; the article's counters keep the vote as a number."""
+        self._db.delete_item(TableName=self._table, Key=key(f"VOTE#{article_id}", token_digest(voter)))

@@ -6,6 +6,7 @@ before it fails towards the dead-letter queue."""
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools import Metrics
@@ -16,8 +17,10 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
+from notifications import privacy as notifications_privacy
 from notifications.dependencies import logger, notifier
 from notifications.events import AppointmentEvent
+from shared import privacy
 
 metrics = Metrics(namespace="SupportPortal", service="notifications-consumer")
 
@@ -47,6 +50,20 @@ def record_handler(record: SQSRecord) -> None:
     except ValueError:
         _malformed(record, None, ["body"])
         raise
+    parts = notifier()
+    if (
+        isinstance(body, dict)
+        and parts.publisher is not None
+        and privacy.handle(
+            body,
+            "notifications",
+            parts.publisher,
+            export=partial(notifications_privacy.export_part, parts.store),
+            erase=partial(notifications_privacy.erase, parts.store),
+            parts=notifications_privacy.exports(),
+        )
+    ):
+        return
     try:
         event = AppointmentEvent.model_validate(body)
     except ValidationError as error:

@@ -308,6 +308,21 @@ class NotificationsStore:
         found = [record(DeliveryRecord, from_item(i)) for i in response.get("Items", [])]
         return found, self._cursors.encode(response.get("LastEvaluatedKey"), scope)
 
+    def all_deliveries(self, calendar_id: str) -> list[DeliveryRecord]:
+        """A calendar's whole delivery log (90 days at most: TTL), for a practitioner's export or erasure."""
+        items = query_all(
+            self._db,
+            TableName=self._table,
+            KeyConditionExpression="PK = :p AND begins_with(SK, :d)",
+            ExpressionAttributeValues=to_item({":p": f"CALENDAR#{calendar_id}", ":d": "DELIVERY#"}),
+        )
+        return [record(DeliveryRecord, i) for i in items]
+
+    def delete_delivery(self, delivery: DeliveryRecord) -> None:
+        self._db.delete_item(
+            TableName=self._table, Key=key(f"CALENDAR#{delivery.calendar_id}", delivery.sort_key)
+        )
+
     def due(self, now_iso: str) -> list[DeliveryRecord]:
         """Every delivery that is not final and due by now (index: eventually consistent; callers
         re-read each before acting)."""

@@ -53,6 +53,7 @@ def _push(clock: Clock) -> Realtime:
         pusher=Pusher(_management(settings.realtime_endpoint), store),
         settings=settings,
         logger=logger,
+        publisher=wiring.publisher(settings.event_bus_name, "portal.realtime", clock),
     )
 
 

@@ -22,6 +22,8 @@ from realtime import models
 from realtime.pusher import Pushed, Pusher
 from realtime.settings import RealtimeSettings
 from realtime.store import Connection, ConnectionsStore
+from shared import privacy
+from shared.events import EventPublisher
 from shared.identity import Caller
 from shared.ids import new_token, token_digest
 
@@ -44,6 +46,8 @@ class Realtime:
     logger: Logger
     # The API function's reader of a profile as it is now (shared.directory); None in the push function.
     profile: Callable[[str], dict[str, Any] | None] | None = None
+    # The push function's publisher: realtime confirms its part of an erasure (shared.privacy).
+    publisher: EventPublisher | None = None
 
     # --- connecting ------------------------------------------------------------------------
 
@@ -141,6 +145,14 @@ class Realtime:
                 for k in ("calendar_id", "appointment_id", "kind", "start", "previous_start", "time_zone")
             }
             return self.pusher.push(connections, frame("calendar.appointment", event_id, None, payload, at))
+        if kind == "UserErasureRequested" and self.publisher is not None:
+            # an erased person's connections end, and with them the items that name them
+            request = privacy.parse_request(event)
+            gone = self.store.of_user(request.user_id) if request and request.user_id else []
+            for connection in gone:
+                self.pusher.close(connection)
+            privacy.handle(event, "realtime", self.publisher, export=None, erase=lambda _: None, parts=None)
+            return Pushed(gone=len(gone))
         if kind in ("OrganisationMemberRemoved", "UserSignedOut"):
             # the organisation's pushes stop at once: every connection of the user is closed
             gone = self.store.of_user(str(data["user_id"]))

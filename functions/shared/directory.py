@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from shared.dynamo import batch_get_all, from_item, key, query_all, record
+from shared.ids import token_digest
 
 Role = Literal["admin", "member"]
 USERS_INDEX = "GSI2"  # every user, for broadcasts
@@ -23,6 +24,11 @@ ORGANISATIONS_INDEX = "GSI1"  # organisations by name, for agents
 
 def user_key(user_id: str) -> dict[str, Any]:
     return key(f"USER#{user_id}", "PROFILE")
+
+
+def erased_key(user_id: str) -> dict[str, Any]:
+    """An erased account's marker (a digest of its id, kept a day): its tokens still in flight end."""
+    return key(f"ERASED#{token_digest(user_id)}", "ERASED")
 
 
 def email_key(email: str) -> dict[str, Any]:

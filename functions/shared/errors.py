@@ -44,6 +44,12 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+class ReauthenticationRequired(Forbidden):
+    """An irreversible act (erasure) needs the password again, or a sign-in of the last minutes."""
+
+    code = "reauthentication_required"
+
+
 class NotFound(DomainError):
     status = 404
     code = "not_found"
@@ -52,6 +58,12 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+class HandOverFirst(Conflict):
+    """The only admin of an organisation with other members leaves or is erased: make another admin."""
+
+    code = "hand_over_first"
 
 
 class LinkInvalid(DomainError):

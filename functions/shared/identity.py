@@ -14,6 +14,7 @@ AGENTS_GROUP = "agents"
 class Caller:
     user_id: str
     groups: frozenset[str]
+    auth_time: int = 0  # when the person last signed in with their credentials (epoch seconds)
 
     @property
     def is_agent(self) -> bool:
@@ -41,4 +42,8 @@ def caller_from_event(event: dict[str, Any]) -> Caller:
     subject = claims.get("sub")
     if not subject or claims.get("token_use", "access") != "access":
         raise Unauthorized("request.unauthorized")
-    return Caller(user_id=str(subject), groups=_groups(claims.get("cognito:groups")))
+    try:
+        auth_time = int(claims.get("auth_time") or 0)
+    except ValueError:
+        auth_time = 0
+    return Caller(user_id=str(subject), groups=_groups(claims.get("cognito:groups")), auth_time=auth_time)

@@ -44,5 +44,7 @@ def check(client: Any, accounts_table: str, claims: dict[str, Any]) -> Literal["
     values = directory.read_profile_item(client, accounts_table, user_id, consistent=True)
     directory.remember(user_id, values)
     if values is None:
-        return "incomplete"
+        # an erased account's tokens are ended; any other account without a profile completes it first
+        erased = client.get_item(TableName=accounts_table, Key=directory.erased_key(user_id)).get("Item")
+        return "ended" if erased else "incomplete"
     return "ok" if is_current(claims, values) else "ended"

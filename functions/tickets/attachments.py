@@ -247,3 +247,15 @@ class AttachmentLinks:
 
     def delete(self, object_key: str) -> None:
         self._s3.delete_object(Bucket=self._bucket, Key=object_key)
+
+    def delete_uploads_of(self, owner_id: str) -> int:
+        """Every upload object of one owner (its key names the owner): an erasure's part."""
+        deleted = 0
+        pages = self._s3.get_paginator("list_objects_v2").paginate(
+            Bucket=self._bucket, Prefix=upload_key(owner_id, "")
+        )
+        for page in pages:
+            for item in page.get("Contents", []):
+                self._s3.delete_object(Bucket=self._bucket, Key=item["Key"])
+                deleted += 1
+        return deleted

@@ -1,6 +1,6 @@
 """SQS handler of the tickets' account events: an activated account takes over the requests its address
 filed without one (anonymous form, mail to the support address); a changed address follows into the
-person's requests. Batches with partial failures; taking
+person's requests; a person's export and erasure (tickets.privacy). Batches with partial failures; taking
 over is idempotent (a ticket taken over is no longer unclaimed), so a redelivered event changes nothing.
 """
 
@@ -14,6 +14,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared import privacy
 from shared.batch import process_batch
 from tickets.dependencies import consumer, logger
 
@@ -25,6 +26,16 @@ class _Activated(BaseModel):
 
 def record_handler(record: SQSRecord) -> None:
     event: dict[str, Any] = json.loads(record.body)
+    service = consumer()
+    if privacy.handle(
+        event,
+        "tickets",
+        service.publisher,
+        export=service.export_part,
+        erase=service.erase,
+        parts=service.exports,
+    ):
+        return
     kind = event.get("detail-type")
     user_id = _Activated.model_validate(event["detail"]["data"]).user_id
     if kind == "UserActivated":

@@ -36,6 +36,8 @@ from tickets.request_types import RequestType, described, seed
 from tickets.store import TicketsStore
 
 if TYPE_CHECKING:
+    from shared.privacy import ExportParts
+    from tickets.mailbox import S3Mailbox
     from tickets.settings import TicketsSettings
 
 Access = Literal["agent", "requester", "member", "cc"]
@@ -62,6 +64,8 @@ class TicketsCore:
     agents: AgentDirectory
     signing_key: Callable[[], bytes]
     suppression: SuppressionList | None = None  # who does not receive mail (agents see it)
+    exports: ExportParts | None = None  # a person's export (the events function)
+    received: S3Mailbox | None = None  # received mails, for an erasure (the events function)
 
     def _now(self) -> str:
         return iso(self.clock.now())

@@ -9,6 +9,7 @@ from shared.clock import Clock
 from shared.cursors import CursorCodec
 from shared.directory import Directory
 from shared.log import get_logger
+from shared.privacy import ExportParts
 from shared.ratelimit import RateLimiter
 from shared.settings import load
 from shared.suppression import SuppressionList
@@ -16,7 +17,7 @@ from tickets.agent_directory import AgentDirectory, CognitoAgentDirectory, NoAge
 from tickets.attachments import AttachmentLinks
 from tickets.mailbox import S3Mailbox
 from tickets.service import TicketsService
-from tickets.settings import TicketsSettings, api_settings, mail_settings
+from tickets.settings import TicketsEventsSettings, TicketsSettings, api_settings, mail_settings
 from tickets.store import TicketsStore
 
 logger = get_logger("tickets")
@@ -70,8 +71,13 @@ def _mail(clock: Clock) -> tuple[TicketsService, S3Mailbox, Callable[[], bytes]]
 
 
 def _consumer(clock: Clock) -> TicketsService:
-    """The account-events function: no links to sign, no agents to look up."""
-    return _build(clock, load(TicketsSettings), None, NoAgentDirectory(), _no_signing_key)
+    """The account-events function: no links to sign, no agents to look up; a person's export and
+    erasure reach the exports bucket and received mail."""
+    settings = load(TicketsEventsSettings)
+    service = _build(clock, settings, None, NoAgentDirectory(), _no_signing_key)
+    service.exports = ExportParts(aws.s3(), settings.exports_bucket)
+    service.received = S3Mailbox(aws.s3(), settings.inbound_mail_bucket, settings.inbound_mail_prefix)
+    return service
 
 
 def _retention(clock: Clock) -> TicketsService:

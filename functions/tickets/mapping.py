@@ -48,7 +48,7 @@ def to_summary(ticket: TicketRecord | SummaryRecord) -> models.TicketSummary:
         request_type=ticket.request_type,
         status=ticket.status,  # type: ignore[arg-type]
         requester=models.Person(
-            user_id=ticket.requester_id, full_name=ticket.requester_name, email=ticket.requester_email
+            user_id=ticket.requester_id, full_name=ticket.requester_name, email=ticket.requester_email or None
         ),
         organisation_id=ticket.organisation_id,
         assignee=_person(ticket.assignee_id, ticket.assignee_name),

@@ -7,11 +7,12 @@ from tickets.conversation import Conversation
 from tickets.email_replies import EmailOutcome, EmailReply
 from tickets.email_requests import EmailRequest, EmailRequests
 from tickets.files import Files
+from tickets.privacy import TicketsPrivacy
 from tickets.reading import Reading
 from tickets.submissions import Submissions
 
 __all__ = ["EmailOutcome", "EmailReply", "EmailRequest", "TicketsService"]
 
 
-class TicketsService(Submissions, Reading, Conversation, EmailRequests, Files):
+class TicketsService(Submissions, Reading, Conversation, EmailRequests, Files, TicketsPrivacy):
     """One object for the wiring; its use cases live in their own modules."""

@@ -47,6 +47,14 @@ class TicketsMailSettings(TicketsSettings):
     mail_requests_per_domain_per_hour: int = Field(default=30, ge=1)
 
 
+class TicketsEventsSettings(TicketsSettings):
+    """The account-events function: a person's export and erasure reach received mail and exports."""
+
+    exports_bucket: str = Field(min_length=1, description="Privacy exports: where the tickets' part goes")
+    inbound_mail_bucket: str = Field(min_length=1, description="Received mails, deleted in an erasure")
+    inbound_mail_prefix: str = Field(default="inbound/")
+
+
 def api_settings() -> TicketsApiSettings:
     return load(TicketsApiSettings)
 

@@ -8,6 +8,7 @@ ticket with these entries") and gets records back.
   TICKET#<id>      META                the ticket, with the list indexes' keys (GSI1..GSI8)
   TICKET#<id>      EVENT#<ulid>        a timeline entry (reply, note, status, assignment, follow-up)
   TICKET#<id>      ATTACHMENT#<id>     an attachment of the ticket (clean when attached)
+  TICKET#<id>      CC#<address>        an address in copy (GSI9: SHARED#<address>, "shared with me")
   UPLOAD#<user>    ATTACHMENT#<id>     an upload not yet attached, with its scan state (TTL)
   INBOUND#<mail>   MAIL                a received mail handled (TTL), so a second delivery changes nothing
   RATE#...         WINDOW#<start>      rate-limit windows (shared.ratelimit)
@@ -99,7 +100,7 @@ def _index_keys(ticket: TicketRecord) -> dict[str, str]:
                 "GSI7SK": activity,
             }
         )
-    else:  # filed without an account: the account its address activates takes it over
+    elif ticket.requester_email:  # filed without an account: the account its address activates takes it over
         keys.update({"GSI9PK": f"UNCLAIMED#{ticket.requester_email}", "GSI9SK": activity})
     owner = _owner(ticket.organisation_id, ticket.requester_id)
     if owner:
@@ -404,6 +405,56 @@ class TicketsStore:
             )
         self._db.delete_item(TableName=self._table, Key=_ticket_key(ticket_id))
         return [a.object_key for a in view.attachments if a.object_key]
+
+    # --- a person's data (export, erasure) ----------------------------------------------------
+
+    def tickets_of_organisation(self, organisation_id: str) -> list[TicketRecord]:
+        return self._tickets_in("GSI2", f"OWNER#{_owner(organisation_id, None)}")
+
+    def tickets_shared_with(self, email: str) -> list[TicketRecord]:
+        """The tickets an address is in copy of, whole."""
+        return [t for t in self._tickets_in("GSI9", f"SHARED#{email}") if email in t.cc]
+
+    def rename_authors(self, ticket_id: str, entry_ids: list[str], name: str) -> None:
+        """Timeline entries lose their author's id and get this name (an erased person's)."""
+        for entry_id in entry_ids:
+            self._db.update_item(
+                TableName=self._table,
+                Key=key(f"TICKET#{ticket_id}", f"EVENT#{entry_id}"),
+                UpdateExpression="SET author_name = :n REMOVE author_id",
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues=to_item({":n": name}),
+            )
+
+    def disown_attachments(self, ticket_id: str, attachment_ids: list[str]) -> None:
+        """Attachments of a ticket no longer name who uploaded them (an erased person)."""
+        for attachment_id in attachment_ids:
+            self._db.update_item(
+                TableName=self._table,
+                Key=key(f"TICKET#{ticket_id}", f"ATTACHMENT#{attachment_id}"),
+                UpdateExpression="SET owner_id = :erased",
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues=to_item({":erased": "erased"}),
+            )
+
+    def delete_uploads(self, owner_id: str) -> list[str]:
+        """Uploads a person never attached: their items go, their object keys are returned."""
+        items = query_all(
+            self._db,
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"UPLOAD#{owner_id}"}},
+        )
+        for start in range(0, len(items), 25):
+            batch_write_all(
+                self._db,
+                self._table,
+                [
+                    {"DeleteRequest": {"Key": key(str(i["PK"]), str(i["SK"]))}}
+                    for i in items[start : start + 25]
+                ],
+            )
+        return [str(i["object_key"]) for i in items if i.get("object_key")]
 
     # --- lists -----------------------------------------------------------------------------
 

@@ -37,6 +37,8 @@ RANDOM = {
     "invitation_id": new_id,
     "calendar_id": new_id,
     "message_id": new_id,
+    "export_id": new_id,
+    "erasure_id": new_id,
     "article_id": new_id,
     "folder_id": new_id,
     "type_key": lambda: "no_such_type",
@@ -101,8 +103,17 @@ def cast(accounts: AccountsDriver, people: dict[str, Any]) -> dict[str, Any]:
         source_id=f"matrix-{message_id}",
         expires_epoch=2_000_000_000,
     )
+    export = accounts.call("POST", "/accounts/me/exports", token=colleague.access_token)
+    erasure = accounts.call(
+        "POST",
+        "/agent/erasures",
+        token=agent.access_token,
+        json_body={"email": "weg@praxis-nirgends.example"},
+    )
     return {
         "ids": {
+            "export_id": export.body["id"],
+            "erasure_id": erasure.body["id"],
             "ticket_id": ticket["id"],
             "attachment_id": spare_upload,
             "org_id": people["org_id"],

@@ -38,6 +38,7 @@ def _probe(tracing: str) -> dict[str, object]:
         "SIGNING_SECRET_ARN": "arn:aws:secretsmanager:eu-central-1:1:secret:s",
         "ACCOUNT_REQUESTS_QUEUE_URL": "https://sqs.eu-central-1.amazonaws.com/1/q",
         "NOTIFICATIONS_TABLE": "n",
+        "EXPORTS_BUCKET": "e",
         "USER_POOL_ID": "p",
         "USER_POOL_CLIENT_ID": "c",
         "SENDER_ADDRESS": "support@example.com",
