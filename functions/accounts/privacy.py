@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
 from datetime import datetime, timedelta
 from typing import Any
@@ -189,7 +190,8 @@ class Privacy(AccountsCore):
         if self.identity.has_password(user.user_id):
             if not request.password or not self.identity.password_matches(user.email, request.password):
                 raise ReauthenticationRequired("account.reauthentication_required")
-        elif caller.auth_time < int(self.clock.now().timestamp()) - REAUTHENTICATION_SECONDS:
+        # the wall clock, not the service's: it is compared with Cognito's `auth_time` (shared.sessions)
+        elif caller.auth_time < int(time.time()) - REAUTHENTICATION_SECONDS:
             raise ReauthenticationRequired("account.reauthentication_required")
         return self._erase(user.user_id, user.email, "self", language)
 

@@ -224,3 +224,30 @@ def test_an_address_without_account_is_erased_on_an_agents_request(
     assert accounts.call("GET", f"/tickets/{ticket_id}", token=agent.access_token).status == 404
     listed = accounts.call("GET", "/agent/erasures", token=agent.access_token).body
     assert erased.body["id"] in [e["id"] for e in listed["items"]]
+
+
+def test_a_provider_account_confirms_with_a_fresh_sign_in(
+    accounts: AccountsDriver, people: dict[str, Any], domains: Domains, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from accounts import privacy as use_cases
+    from tests.functional.test_federation import CONSENT, provider_sign_in
+
+    token = provider_sign_in(accounts, accounts.new_email("google"))["access_token"]
+    completed = accounts.call(
+        "POST",
+        "/accounts/me/profile",
+        token=token,
+        json_body={"full_name": "Eva Google", "privacy_consent": CONSENT},
+    )
+    assert completed.status == 201, completed.body
+    later = time.time() + 11 * 60  # the sign-in is more than 10 minutes old
+    monkeypatch.setattr(use_cases.time, "time", lambda: later)
+    stale = accounts.call("POST", "/accounts/me/erasure", token=token, json_body={"confirm": True})
+    assert (stale.status, stale.error["code"]) == (403, "reauthentication_required")
+    monkeypatch.undo()
+    fresh = accounts.call("POST", "/accounts/me/erasure", token=token, json_body={"confirm": True})
+    assert fresh.status == 202, fresh.body
+    domains.settle()
+    assert state(accounts, people["agent"], fresh.body["id"])["status"] == "completed"
