@@ -251,3 +251,22 @@ def test_a_provider_account_confirms_with_a_fresh_sign_in(
     assert fresh.status == 202, fresh.body
     domains.settle()
     assert state(accounts, people["agent"], fresh.body["id"])["status"] == "completed"
+
+
+def test_an_erased_persons_live_connections_end(
+    accounts: AccountsDriver, people: dict[str, Any], domains: Domains, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from realtime import dependencies
+    from tests.functional.test_realtime import open_connection
+
+    monkeypatch.setenv("REALTIME_ENDPOINT", accounts.aws.moto_endpoint)
+    dependencies.push_service.reset()
+    person = accounts.account("live", "Lena Live")
+    accounts.join(people["admin"], people["org_id"], person)
+    assert open_connection(accounts, person.access_token, "erased-tab") == 200
+    assert dependencies.push_service().store.of_user(person.user_id)
+    erased = erase_me(accounts, person, password=PASSWORD)
+    domains.settle()
+    assert dependencies.push_service().store.of_user(person.user_id) == []
+    assert "realtime" in state(accounts, people["agent"], erased.body["id"])["parts_confirmed"]
+    dependencies.push_service.reset()
