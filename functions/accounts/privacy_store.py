@@ -120,12 +120,13 @@ class PrivacyStore:
             if not is_conditional_failure(error):
                 raise
 
-    def export_part_done(self, export_id: str, domain: str, at: str) -> ExportRecord | None:
-        """Notes a domain's part (once: a repeat keeps the first time); the request as it is now."""
+    def _part_done(self, request_key: dict[str, Any], domain: str, at: str) -> dict[str, Any] | None:
+        """Notes a domain's part (once: a repeat keeps the first time); the request as it is now, None
+        when it is gone (expired)."""
         try:
             response = self._db.update_item(
                 TableName=self._table,
-                Key=_export_key(export_id),
+                Key=request_key,
                 UpdateExpression="SET parts.#d = if_not_exists(parts.#d, :at)",
                 ConditionExpression="attribute_exists(PK)",
                 ExpressionAttributeNames={"#d": domain},
@@ -134,9 +135,13 @@ class PrivacyStore:
             )
         except ClientError as error:
             if is_conditional_failure(error):
-                return None  # expired and gone
+                return None
             raise
-        return ExportRecord(**_values(response["Attributes"], "export"))
+        return dict(response["Attributes"])
+
+    def export_part_done(self, export_id: str, domain: str, at: str) -> ExportRecord | None:
+        item = self._part_done(_export_key(export_id), domain, at)
+        return ExportRecord(**_values(item, "export")) if item else None
 
     def export_ready(self, export_id: str, at: str) -> bool:
         """Marks the archive made; False when another run did it first (that run mails)."""
@@ -197,21 +202,8 @@ class PrivacyStore:
         return [ErasureRecord(**_values(i, "erasure")) for i in response.get("Items", [])]
 
     def erasure_part_done(self, erasure_id: str, domain: str, at: str) -> ErasureRecord | None:
-        try:
-            response = self._db.update_item(
-                TableName=self._table,
-                Key=_erasure_key(erasure_id),
-                UpdateExpression="SET parts.#d = if_not_exists(parts.#d, :at)",
-                ConditionExpression="attribute_exists(PK)",
-                ExpressionAttributeNames={"#d": domain},
-                ExpressionAttributeValues=to_item({":at": at}),
-                ReturnValues="ALL_NEW",
-            )
-        except ClientError as error:
-            if is_conditional_failure(error):
-                return None
-            raise
-        return ErasureRecord(**_values(response["Attributes"], "erasure"))
+        item = self._part_done(_erasure_key(erasure_id), domain, at)
+        return ErasureRecord(**_values(item, "erasure")) if item else None
 
     def erasure_completed(self, erasure_id: str, at: str) -> bool:
         """Every domain confirmed: whose it was is forgotten, the dates stay. False if done before."""
