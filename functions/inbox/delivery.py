@@ -114,6 +114,17 @@ class InboxDelivery:
                 # a customer's reply (the requester's, a colleague's, a CC's): news for the others
                 deliveries = [(r, t) for r, t in deliveries if not _is_author(r, author, requester)]
         deliveries = [(r, t) for r, t in deliveries if r.email]  # an erased requester has no address
+        # who the messages may name (requester, author): an erasure finds the copies to rewrite
+        named = [
+            str(n)
+            for n in (
+                data.requester.user_id,
+                data.requester.email,
+                author.get("user_id"),
+                author.get("full_name"),
+            )
+            if n
+        ]
         for recipient, template in deliveries:
             threading = self._threading(detail_type, detail.metadata.event_id, data.ticket_id, recipient)
             context = {
@@ -146,6 +157,7 @@ class InboxDelivery:
                 data.reference_id,
                 data,
                 headers=threading,
+                named=named,
             )
         return len(deliveries)
 
@@ -254,6 +266,7 @@ class InboxDelivery:
         ticket: TicketData | None,
         link: str | None = None,
         headers: dict[str, str] | None = None,
+        named: list[str] | None = None,
     ) -> None:
         mail = self.mailer.render(template, recipient.language, context, reference_id)
         if recipient.user_id:
@@ -270,7 +283,11 @@ class InboxDelivery:
                 else None,
             )
             added = self.store.add_message(
-                recipient.user_id, message, source_id=event_id, expires_epoch=self._expiry()
+                recipient.user_id,
+                message,
+                source_id=event_id,
+                expires_epoch=self._expiry(),
+                named=[n for n in named or [] if n not in (recipient.user_id, recipient.email)],
             )
             if added and self.publisher is not None:
                 # the user's open connections hear of it, with the new unread count

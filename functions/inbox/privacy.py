@@ -2,7 +2,8 @@
 of the person's inbox with its read state and the e-mail preferences (colleagues' names and addresses
 in them replaced by "eine andere Person"); erasure deletes the person's
 partition (messages, state, preferences) and the markers of what they were sent, and takes the name
-and address out of the messages of the organisation's members. Mails to addresses
+and address out of the messages of everyone whose inbox names the person (found by the `NAMED#`
+pointers each message leaves) and of the organisation's members. Mails to addresses
 without an account are kept only as a digest of the address (delivery records, 90 days)."""
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ def erase(store: InboxStore, directory: Directory, request: PrivacyRequest) -> i
     they wrote, a request they filed) show "Gelöschte Person" instead of the name and address."""
     forgotten = store.forget(request.user_id) if request.user_id else 0
     names = [n for n in (request.full_name, request.email) if n]
-    for org_id in request.organisation_ids:
-        for member in directory.members(org_id):
-            if member.user_id != request.user_id:
-                store.scrub(member.user_id, names, ERASED_NAME)
+    inboxes = store.named_in([n for n in (request.user_id, *names) if n])
+    inboxes |= {m.user_id for org_id in request.organisation_ids for m in directory.members(org_id)}
+    for user_id in inboxes - {request.user_id}:
+        store.scrub(user_id, names, ERASED_NAME)
     return forgotten

@@ -8,6 +8,8 @@
   USER#<user>        STATE              unread count, read watermark, broadcast sync point
   BROADCASTS         BROADCAST#<id>     a broadcast, written once whatever its audience
   DELIVERY#<key>     TO#<sha256(addr)>  one e-mail to one address for one event: sent at most once (TTL)
+  NAMED#<sha256(id)> <user>             this user's inbox has messages that may name the person with this
+                                        account id, address or name (TTL): an erasure rewrites them
   IDEMPOTENCY        <key>              powertools idempotency records of the event consumer (TTL)
 Because "MSG#…" < "PREFS" < "STATE", one Query of a user's partition, newest first, returns the state,
 the preferences and the newest messages together.
@@ -159,6 +161,29 @@ class InboxStore:
             deleted += len(keys)
         return deleted
 
+    def named_in(self, identities: list[str]) -> set[str]:
+        """The inboxes holding messages that may name one of these people; the pointers are deleted."""
+        found: set[str] = set()
+        for identity in identities:
+            items = query_all(
+                self._db,
+                TableName=self._table,
+                KeyConditionExpression="PK = :p",
+                ExpressionAttributeValues={":p": {"S": f"NAMED#{token_digest(identity)}"}},
+                ProjectionExpression="PK, SK",
+            )
+            found |= {str(i["SK"]) for i in items}
+            for start in range(0, len(items), 25):
+                batch_write_all(
+                    self._db,
+                    self._table,
+                    [
+                        {"DeleteRequest": {"Key": key(str(i["PK"]), str(i["SK"]))}}
+                        for i in items[start : start + 25]
+                    ],
+                )
+        return found
+
     def scrub(self, user_id: str, names: list[str], replacement: str) -> int:
         """Rewrites the messages of one inbox that name a person (an erased one): each name becomes the
         replacement in subject and text, and the search text follows. Returns how many changed."""
@@ -175,18 +200,20 @@ class InboxStore:
                 continue
             for name in names:
                 values = {f: v.replace(name, replacement) for f, v in values.items()}
+            html = {":h": values["body_html"]} if values["body_html"] else {}
             self._db.update_item(
                 TableName=self._table,
                 Key=key(str(item["PK"]), str(item["SK"])),
-                UpdateExpression="SET subject = :s, body = :b, body_html = :h, search_text = :t",
+                UpdateExpression="SET subject = :s, body = :b, search_text = :t"
+                + (", body_html = :h" if html else ""),
                 ExpressionAttributeValues=to_item(
                     {
                         ":s": values["subject"],
                         ":b": values["body"],
-                        ":h": values["body_html"] or None,
                         ":t": searchable(
                             values["subject"], values["body"], str(item.get("case_number") or "")
                         ),
+                        **html,
                     }
                 ),
             )
@@ -233,14 +260,36 @@ class InboxStore:
             }
         }
 
-    def add_message(self, user_id: str, message: MessageRecord, source_id: str, expires_epoch: int) -> bool:
-        """Stores a new unread message and counts it; False when this event already gave one (a repeat)."""
+    def add_message(
+        self,
+        user_id: str,
+        message: MessageRecord,
+        source_id: str,
+        expires_epoch: int,
+        named: list[str] | None = None,
+    ) -> bool:
+        """Stores a new unread message and counts it; False when this event already gave one (a repeat).
+        `named`: the people (account ids, addresses, names) the message may name; their digests point
+        to this inbox, so an erasure finds the copies to rewrite."""
+        marks: list[Any] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {
+                        **key(f"NAMED#{token_digest(n)}", user_id),
+                        **to_item({"expires_at": expires_epoch}),
+                    },
+                }
+            }
+            for n in dict.fromkeys(named or [])
+        ]
         try:
             self._db.transact_write_items(
                 TransactItems=[
                     self._seen(user_id, source_id, expires_epoch),
                     self._message_put(user_id, message),
                     self._count(user_id, 1),
+                    *marks,
                 ]
             )
         except ClientError as error:

@@ -29,6 +29,9 @@ def process_batch(
                 extra={
                     "message_id": record.message_id,
                     "error_type": type(error).__name__,
+                    # an AWS error's code (no message: it may quote the item)
+                    "error_code": str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
+                    or None,
                     "receive_count": (record.raw_event.get("attributes") or {}).get(
                         "ApproximateReceiveCount"
                     ),

@@ -91,8 +91,16 @@ def test_an_erased_member_is_out_at_once_and_every_domain_confirms(
     accounts: AccountsDriver, people: dict[str, Any], domains: Domains
 ) -> None:
     person, admin, agent = accounts.account("weg", "Wiebke Weg"), people["admin"], people["agent"]
+    colleague, outsider = people["colleague"], people["outsider"]
     accounts.join(admin, people["org_id"], person)
-    ticket = submit(accounts, person, cc=["kopie@praxis-extern.example"])
+    ticket = submit(accounts, person, cc=["kopie@praxis-extern.example", colleague.email, outsider.email])
+    domains.settle()  # the copies' inboxes get "Wiebke Weg hat Sie in Kopie gesetzt"
+
+    def named(who: Any) -> list[str]:
+        items = accounts.call("GET", "/inbox", token=who.access_token).body["items"]
+        return [m["subject"] + m["body"] for m in items if "Wiebke Weg" in m["subject"] + m["body"]]
+
+    assert named(colleague) and named(outsider)
 
     erased = erase_me(accounts, person, password=PASSWORD)
     assert erased.status == 202, erased.body
@@ -107,6 +115,7 @@ def test_an_erased_member_is_out_at_once_and_every_domain_confirms(
     assert person.email not in [m["email"] for m in members.body["items"]]
 
     domains.settle()
+    assert named(colleague) == named(outsider) == []  # in the organisation and beyond
     done = state(accounts, agent, erased.body["id"])
     assert (done["status"], done["parts_missing"]) == ("completed", [])
     assert set(done["parts_confirmed"]) == {"accounts", "tickets", "inbox", "notifications", "kb", "realtime"}
