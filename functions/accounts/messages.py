@@ -42,6 +42,10 @@ MESSAGES: Catalogue = {
         "de": "Das ist bereits Ihre E-Mail-Adresse.",
         "en": "This is your e-mail address already.",
     },
+    "field.confirm_required": {
+        "de": "Bitte bestätigen Sie, dass Ihr Konto endgültig gelöscht werden soll.",
+        "en": "Please confirm that your account is to be deleted for good.",
+    },
     "account.reauthentication_required": {
         "de": "Bitte bestätigen Sie mit Ihrem Passwort (bei Anmeldung über Google oder Facebook: melden Sie "
         "sich erneut an und versuchen Sie es innerhalb von 10 Minuten).",

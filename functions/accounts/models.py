@@ -58,6 +58,12 @@ def _consented(value: bool) -> bool:
     return value
 
 
+def _confirmed(value: bool) -> bool:
+    if value is not True:
+        raise PydanticCustomError("confirm_required", "the erasure must be confirmed")
+    return value
+
+
 class PrivacyConsent(InputModel):
     accepted: Annotated[bool, AfterValidator(_consented)] = Field(
         description="Must be true: the privacy policy was accepted", json_schema_extra=ACCEPTED
@@ -142,7 +148,10 @@ class ErasureRequest(InputModel):
     password (Google/Facebook only) confirms with a sign-in of the last 10 minutes instead."""
 
     password: str | None = Field(default=None, min_length=1, max_length=256)
-    confirm: Literal[True] = Field(description="true: the person understood that this cannot be undone")
+    confirm: Annotated[bool, AfterValidator(_confirmed)] = Field(
+        description="Must be true: the person understood that this cannot be undone",
+        json_schema_extra=ACCEPTED,
+    )
 
 
 class AgentErasureRequest(InputModel):

@@ -328,6 +328,10 @@ def _refusal(status: int, code: str, message: str, fields: dict[str, str] | None
     }
 
 
+# A path id longer than this names nothing (ULIDs are 26 characters, signed tokens ~100, addresses
+# ≤ 254) and would not fit a DynamoDB key (1,024 bytes for a sort key).
+MAX_ID_BYTES = 512
+
 # What a person without a profile may do (after a first sign-in with Google or Facebook): complete it.
 PROFILE_COMPLETION_ROUTES = frozenset({"POST /accounts/me/profile"})
 
@@ -374,6 +378,9 @@ def lambda_entry(
             path = str(event.get("rawPath") or "")
             if path.startswith(AGENT_PATHS) and not caller_from_event(event).is_agent:
                 return _refusal(403, "forbidden", i18n.text("auth.agents_only", lang))
+        if any(len(str(v).encode()) > MAX_ID_BYTES for v in (event.get("pathParameters") or {}).values()):
+            # no id of ours is that long, and a database key could not hold it (was a 500: outside probe)
+            return _refusal(404, "not_found", i18n.text("request.not_found", lang))
         return app.resolve(event, context)
 
     logged = logger.inject_lambda_context(clear_state=True)(resolve)

@@ -27,6 +27,10 @@ def apply() -> None:
         # moto: a KeyError, which its server turns into an HTML 500.
         if refresh_token not in self.refresh_tokens:
             raise NotAuthorizedError("Invalid Refresh Token")
+        # AWS: a deleted user's refresh tokens are revoked with it; moto: a KeyError (500) again.
+        issued = self.refresh_tokens[refresh_token]
+        if issued and issued[1] and self._get_user(issued[1]) is None:
+            raise NotAuthorizedError("Refresh Token has been revoked")
         return original(self, refresh_token)
 
     CognitoIdpUserPool.create_tokens_from_refresh_token = create_tokens_from_refresh_token  # type: ignore[method-assign]

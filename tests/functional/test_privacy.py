@@ -111,6 +111,10 @@ def test_an_erased_member_is_out_at_once_and_every_domain_confirms(
         "POST", "/accounts/sessions", json_body={"email": person.email, "password": PASSWORD}
     )
     assert signed_in.status == 401
+    refreshed = accounts.call(
+        "POST", "/accounts/sessions/refresh", json_body={"refresh_token": person.refresh_token}
+    )
+    assert refreshed.status == 401  # was a 500 (probe): the pool forgot the user, not its tokens
     members = accounts.call("GET", f"/organisations/{people['org_id']}/members", token=admin.access_token)
     assert person.email not in [m["email"] for m in members.body["items"]]
 
@@ -169,6 +173,14 @@ def test_erasure_needs_the_password_again_or_a_fresh_provider_sign_in(
         "POST", "/accounts/me/erasure", token=person.access_token, json_body={"password": PASSWORD}
     )
     assert unconfirmed.status == 422 and set(unconfirmed.error["fields"]) == {"confirm"}
+    for almost in (1, 1.0, "true", False):  # only true confirms (1 erased an account: outside probe)
+        lax = accounts.call(
+            "POST",
+            "/accounts/me/erasure",
+            token=person.access_token,
+            json_body={"password": PASSWORD, "confirm": almost},
+        )
+        assert lax.status == 422 and set(lax.error["fields"]) == {"confirm"}, almost
     assert accounts.call("GET", "/accounts/me", token=person.access_token).status == 200
 
 
