@@ -98,10 +98,6 @@ class CognitoIdentityProvider:
                 if _code(error) != "UserNotFoundException":
                     raise
 
-    def has_password(self, user_id: str) -> bool:
-        """False for a user a provider created (Google/Facebook only): it re-authenticates by signing in."""
-        return self.federated_user(user_id) is None
-
     def set_password(self, email: str, password: str) -> None:
         try:
             self._cognito.admin_set_user_password(

@@ -57,6 +57,12 @@ MESSAGES: Catalogue = {
         "Mitglied zum Administrator.",
         "en": "You are the only admin of your organisation. Please make another member an admin first.",
     },
+    "organisation.hand_over_first_agent": {
+        "de": "Die Person ist die einzige Administratorin bzw. der einzige Administrator ihrer Organisation, "
+        "die weitere Mitglieder hat. Ein anderes Mitglied muss zuerst Administrator werden.",
+        "en": "The person is the only admin of an organisation with other members. Another member must "
+        "become an admin first.",
+    },
     "export.not_found": {
         "de": "Dieser Datenexport wurde nicht gefunden.",
         "en": "This data export was not found.",

@@ -146,11 +146,11 @@ class Privacy(AccountsCore):
     def export_part_ready(self, export_id: str, domain: str) -> None:
         """A domain's part is in; with the last one the archive is made and the link mailed."""
         export = self.store.export_part_done(export_id, domain, iso(self.clock.now()))
-        if (
-            export is None
-            or export.status != "pending"
-            or any(p not in export.parts for p in privacy.EXPORT_PARTS)
-        ):
+        if export is None:  # erased (or expired) meanwhile: a part that comes late goes at once
+            if self.exports is not None:
+                self.exports.delete(export_id)
+            return
+        if export.status != "pending" or any(p not in export.parts for p in privacy.EXPORT_PARTS):
             return
         if self.exports is None:
             raise RuntimeError("the exports bucket is not configured")
@@ -164,7 +164,7 @@ class Privacy(AccountsCore):
                 "export_ready",
                 user.language,
                 full_name=user.full_name,
-                download_url=self._link("daten-export", export_id),
+                download_url=f"{str(self.settings.portal_url).rstrip('/')}/daten-export/{export_id}",
                 days=ARCHIVE_DAYS,
             )
         self.logger.info("export ready", extra={"export_id": export_id})
@@ -186,14 +186,25 @@ class Privacy(AccountsCore):
     def erase_me(
         self, caller: Caller, request: models.ErasureRequest, language: Language
     ) -> models.ErasureState:
-        user = self._profile(caller.user_id)
-        if self.identity.has_password(user.user_id):
+        """Also for a first Google/Facebook sign-in that never completed its profile: its pool user goes."""
+        allowed, retry_after = self.limiter.allow(
+            "erasure-user", caller.user_id, limit=5, window_seconds=3600, now=self.clock.now()
+        )
+        if not allowed:  # a stolen access token must not become a way to guess the password
+            raise RateLimited("request.rate_limited", retry_after_seconds=retry_after)
+        user = self.store.get_user(caller.user_id)
+        provider_user = self.identity.federated_user(caller.user_id)
+        if user is None and provider_user is None:
+            raise NotFound("account.not_found")
+        if provider_user is None:
+            assert user is not None
             if not request.password or not self.identity.password_matches(user.email, request.password):
                 raise ReauthenticationRequired("account.reauthentication_required")
         # the wall clock, not the service's: it is compared with Cognito's `auth_time` (shared.sessions)
         elif caller.auth_time < int(time.time()) - REAUTHENTICATION_SECONDS:
             raise ReauthenticationRequired("account.reauthentication_required")
-        return self._erase(user.user_id, user.email, "self", language)
+        email = user.email if user else str((provider_user or {}).get("email") or "")
+        return self._erase(caller.user_id, email, "self", user.language if user else language)
 
     def agent_erase(self, caller: Caller, request: models.AgentErasureRequest) -> models.ErasureState:
         """A request by mail: the account with this address, or only the address (no account)."""
@@ -209,7 +220,9 @@ class Privacy(AccountsCore):
         if user is not None and user.organisation_id and user.role == "admin":
             view = self.store.get_organisation_view(user.organisation_id)
             if view is not None and len(view.members) > 1 and view.organisation.admin_count <= 1:
-                raise HandOverFirst("organisation.hand_over_first")
+                raise HandOverFirst(
+                    "organisation.hand_over_first" if by == "self" else "organisation.hand_over_first_agent"
+                )
         erasure = ErasureRecord(
             erasure_id=new_id(),
             requested_at=iso(self.clock.now()),
@@ -234,6 +247,7 @@ class Privacy(AccountsCore):
         Idempotent."""
         if request.user_id is None:
             return
+        self.store.mark_erased(request.user_id, int(time.time()))
         for export_id in self.store.exports_of(request.user_id):
             if self.exports is not None:
                 self.exports.delete(export_id)
@@ -253,7 +267,7 @@ class Privacy(AccountsCore):
                             {"organisation_id": member.org_id, "user_id": user.user_id, "by": user.user_id},
                         )
                     )
-            self.store.delete_account(user.user_id, user.email, int(self.clock.now().timestamp()))
+            self.store.delete_account(user.user_id, user.email)
         self.identity.erase_user(request.user_id)
 
     def erasure_confirmed(self, erasure_id: str, domain: str) -> None:

@@ -227,14 +227,16 @@ class PrivacyStore:
 
     # --- the account itself ------------------------------------------------------------------
 
-    def delete_account(self, user_id: str, email: str, now_epoch: int) -> None:
-        """The profile and the address's claim (a membership is left first, by its own transaction),
-        and a marker that ends the account's tokens still in flight (a digest of its id, kept a day).
-        Idempotent; the claim only while it still names this account."""
+    def mark_erased(self, user_id: str, now_epoch: int) -> None:
+        """A marker that ends the account's tokens still in flight (a digest of its id, kept a day)."""
         self._db.put_item(
             TableName=self._table,
             Item={**erased_key(user_id), **to_item({"expires_at": now_epoch + 86400})},
         )
+
+    def delete_account(self, user_id: str, email: str) -> None:
+        """The profile and the address's claim (a membership is left first, by its own transaction).
+        Idempotent; the claim only while it still names this account."""
         self._db.delete_item(TableName=self._table, Key=user_key(user_id))
         try:
             self._db.delete_item(

@@ -333,7 +333,8 @@ def _refusal(status: int, code: str, message: str, fields: dict[str, str] | None
 MAX_ID_BYTES = 512
 
 # What a person without a profile may do (after a first sign-in with Google or Facebook): complete it.
-PROFILE_COMPLETION_ROUTES = frozenset({"POST /accounts/me/profile"})
+# Leaving is possible too (erasure), also before the profile was ever completed.
+PROFILE_COMPLETION_ROUTES = frozenset({"POST /accounts/me/profile", "POST /accounts/me/erasure"})
 
 
 def lambda_entry(

@@ -182,6 +182,10 @@ def test_erasure_needs_the_password_again_or_a_fresh_provider_sign_in(
         )
         assert lax.status == 422 and set(lax.error["fields"]) == {"confirm"}, almost
     assert accounts.call("GET", "/accounts/me", token=person.access_token).status == 200
+    for _ in range(3):  # five tries an hour: a stolen access token is no way to guess the password
+        erase_me(accounts, person, password="Falsch-1234")
+    throttled = erase_me(accounts, person, password=PASSWORD)
+    assert throttled.status == 429
 
 
 def test_a_domain_that_never_answered_is_asked_again_until_it_confirms(
@@ -270,6 +274,11 @@ def test_a_provider_account_confirms_with_a_fresh_sign_in(
     monkeypatch.undo()
     fresh = accounts.call("POST", "/accounts/me/erasure", token=token, json_body={"confirm": True})
     assert fresh.status == 202, fresh.body
+    # a first sign-in that never completed its profile can leave too (was 403 profile_incomplete: probe)
+    never = provider_sign_in(accounts, accounts.new_email("halb"))["access_token"]
+    left = accounts.call("POST", "/accounts/me/erasure", token=never, json_body={"confirm": True})
+    assert left.status == 202, left.body
+    assert accounts.call("GET", "/accounts/me", token=never).status == 401
     domains.settle()
     assert state(accounts, people["agent"], fresh.body["id"])["status"] == "completed"
 

@@ -25,7 +25,10 @@ TAGS = ["Privacy"]
             "description": "Being prepared",
             "content": {"application/json": {"model": models.ExportStatus}},
         },
-        429: {"description": "Rate-limited: three a day"},
+        403: {
+            "description": "`profile_incomplete`: a first Google/Facebook sign-in completes its profile first"
+        },
+        429: {"description": "`rate_limited`: three a day"},
     },
 )
 def request_export() -> Response[models.ExportStatus]:
@@ -48,9 +51,13 @@ def export_status(export_id: str) -> models.ExportStatus:
     tags=TAGS,
     responses={
         202: {"description": "Erasing", "content": {"application/json": {"model": models.ErasureState}}},
-        403: {"description": "Re-authentication failed: wrong password, or a provider sign-in too long ago"},
-        409: {"description": "The only admin of an organisation with other members: hand over first"},
-        422: {"description": "Invalid fields, each named"},
+        403: {
+            "description": "`reauthentication_required`: a wrong or missing password, or (an account without "
+            "password) a provider sign-in older than 10 minutes"
+        },
+        409: {"description": "`hand_over_first`: the only admin of an organisation with other members"},
+        422: {"description": "Invalid fields, each named (`confirm` must be true)"},
+        429: {"description": "`rate_limited`: five attempts an hour"},
     },
 )
 def erase_me(body: Annotated[models.ErasureRequest, Body()]) -> Response[models.ErasureState]:
@@ -64,7 +71,9 @@ def erase_me(body: Annotated[models.ErasureRequest, Body()]) -> Response[models.
     responses={
         202: {"description": "Erasing", "content": {"application/json": {"model": models.ErasureState}}},
         403: {"description": "Agents only"},
-        409: {"description": "The only admin of an organisation with other members: hand over first"},
+        409: {
+            "description": "`hand_over_first`: the person is the only admin of an organisation with other members"
+        },
         422: {"description": "Invalid fields, each named"},
     },
 )
