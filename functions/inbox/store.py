@@ -10,6 +10,7 @@
   DELIVERY#<key>     TO#<sha256(addr)>  one e-mail to one address for one event: sent at most once (TTL)
   NAMED#<sha256(id)> <user>             this user's inbox has messages that may name the person with this
                                         account id, address or name (TTL): an erasure rewrites them
+  SEEN#<user>        NAMED#<sha256(id)> the same pointer back (TTL): this user's erasure deletes both
   IDEMPOTENCY        <key>              powertools idempotency records of the event consumer (TTL)
 Because "MSG#…" < "PREFS" < "STATE", one Query of a user's partition, newest first, returns the state,
 the preferences and the newest messages together.
@@ -149,6 +150,8 @@ class InboxStore:
                 ExpressionAttributeValues={":p": {"S": partition}},
                 ProjectionExpression="PK, SK",
             )
+            # the pointers from people named in this inbox's messages to it go too
+            keys += [{"PK": str(k["SK"]), "SK": user_id} for k in keys if str(k["SK"]).startswith("NAMED#")]
             for start in range(0, len(keys), 25):
                 batch_write_all(
                     self._db,
@@ -271,17 +274,20 @@ class InboxStore:
         """Stores a new unread message and counts it; False when this event already gave one (a repeat).
         `named`: the people (account ids, addresses, names) the message may name; their digests point
         to this inbox, so an erasure finds the copies to rewrite."""
+        # each pointer twice: from the person named to this inbox, and back (this inbox's erasure
+        # finds the pointers that lead to it)
         marks: list[Any] = [
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": {
-                        **key(f"NAMED#{token_digest(n)}", user_id),
-                        **to_item({"expires_at": expires_epoch}),
-                    },
+                    "Item": {**item_key, **to_item({"expires_at": expires_epoch})},
                 }
             }
             for n in dict.fromkeys(named or [])
+            for item_key in (
+                key(f"NAMED#{token_digest(n)}", user_id),
+                key(f"SEEN#{user_id}", f"NAMED#{token_digest(n)}"),
+            )
         ]
         try:
             self._db.transact_write_items(

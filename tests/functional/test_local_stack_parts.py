@@ -206,3 +206,36 @@ def test_a_function_s_output_goes_to_its_log_file_and_an_unhandled_error_is_logg
     ok_line, failed_line = printed.getvalue().splitlines()
     assert ok_line.startswith("  ") and "ChattyFunction" in ok_line and "corr-1" in ok_line
     assert failed_line.startswith("!!") and "ValueError: told to fail" in failed_line
+
+
+def test_the_local_s3_checks_a_download_links_signature_and_expiry_as_aws_does(local_aws: LocalAws) -> None:
+    """Found by an outside probe: moto served a presigned link with any signature."""
+    from datetime import UTC, datetime, timedelta
+    from urllib.parse import urlsplit
+
+    import requests
+
+    from infra.local.s3_post_policy import PolicyViolation, check_presigned
+
+    s3 = local_aws.client("s3")
+    bucket = local_aws.resolver.physical_ids["ExportsBucket"]
+    s3.put_object(Bucket=bucket, Key="exports/x/archive.zip", Body=b"zip bytes")
+    url = s3.generate_presigned_url(
+        "get_object",
+        Params={
+            "Bucket": bucket,
+            "Key": "exports/x/archive.zip",
+            "ResponseContentDisposition": 'attachment; filename="a b.zip"',
+        },
+        ExpiresIn=60,
+    )
+    assert requests.get(url, timeout=10).content == b"zip bytes"
+    forged = url.replace("X-Amz-Signature=", "X-Amz-Signature=0")[: len(url)]
+    assert requests.get(forged, timeout=10).status_code == 403
+    other_key = url.replace("archive.zip", "other.zip")
+    assert requests.get(other_key, timeout=10).status_code == 403
+    parts = urlsplit(url)
+    with pytest.raises(PolicyViolation, match="expired"):
+        check_presigned(
+            "GET", parts.path, parts.query, parts.netloc, "local", datetime.now(UTC) + timedelta(minutes=2)
+        )
