@@ -57,12 +57,18 @@ def build_kb(accounts: AccountsDriver) -> dict[str, Any]:
         )
         folder_ids[folder["key"]] = created.body["id"]
     article_ids = {}
-    for folder_key, title, tags, body in ARTICLES:
+    for folder_key, title, tags, body, language in ARTICLES:
         created = accounts.call(
             "POST",
             "/agent/kb/articles",
             token=agent.access_token,
-            json_body={"folder_id": folder_ids[folder_key], "title": title, "tags": tags, "body": body},
+            json_body={
+                "folder_id": folder_ids[folder_key],
+                "title": title,
+                "tags": tags,
+                "body": body,
+                "language": language,
+            },
         )
         assert created.status == 201, created.body
         accounts.call(
