@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from kb.settings import KbApiSettings
 
 REBUILD_REQUEST_SECONDS = 60
-INDEX_FORMAT = 2  # kb.index.FORMAT, the snapshot layout this code reads (a unit test keeps them equal)
+INDEX_FORMAT = 3  # kb.index.FORMAT, the snapshot layout this code reads (a unit test keeps them equal)
 
 
 @dataclass
