@@ -275,7 +275,7 @@ class SearchIndex:
     def nearest(self, word: str, limit: int) -> str | None:
         """The index's word fewest edits (at most `limit`) away from `word`, the most frequent of
         equals; a second edit only when the first letter is right."""
-        if limit == 0 or len(word) < 4:
+        if limit == 0:
             return None
         candidates: set[str] = set()
         variants = _deletes(word) | {word}
@@ -400,7 +400,8 @@ class SearchIndex:
         self, groups: list[_Word], language: str | None, folder_id: str | None, limit: int, match_all: bool
     ) -> list[tuple[float, tantivy.DocAddress]]:
         occur = Occur.Must if match_all else Occur.Should
-        clauses: list[tuple[Occur, Query]] = [(occur, self._group(group)) for group in groups]
+        # one required clause: beside a required filter, optional words would match nothing at all
+        clauses = [(Occur.Must, Query.boolean_query([(occur, self._group(group)) for group in groups]))]
         if language:
             clauses.append((Occur.Must, Query.term_query(self._schema, "language", language)))
         if folder_id:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from shared.validation import InputModel, Multiline, OutputModel
 
@@ -82,12 +83,60 @@ class SearchHit(OutputModel):
 class SearchResult(OutputModel):
     query: str
     items: list[SearchHit]
+    did_you_mean: str | None = Field(
+        default=None, description="When nothing was found: a corrected query that finds something"
+    )
 
 
 class SuggestionRequest(InputModel):
     subject: str = Field(min_length=1, max_length=200)
     description: Annotated[str, Multiline()] = Field(default="", max_length=20000)
     language: Language | None = None
+    ticket_created: bool = Field(
+        default=False,
+        description="Sent by the ticket form once the ticket was submitted anyway: the subject is counted "
+        "(normalised, without who sent it) among the searches that did not solve the problem",
+    )
+
+
+def _one_word(word: str) -> str:
+    if not all(part.isalpha() for part in word.split("-")):
+        raise PydanticCustomError("synonym_word", "each synonym is one word of letters")
+    return word
+
+
+SynonymWord = Annotated[
+    str,
+    Field(min_length=2, max_length=40, description="One word; letters, inner hyphens allowed"),
+    AfterValidator(_one_word),
+]
+
+
+class SynonymsIn(InputModel):
+    groups: list[Annotated[list[SynonymWord], Field(min_length=2, max_length=20)]] = Field(
+        max_length=500,
+        description="Groups of words that mean the same (e.g. Passwort, Kennwort); a query word finds "
+        "the articles of every word of its group",
+        examples=[[["Passwort", "Kennwort"], ["Praxis", "Ordination"]]],
+    )
+
+
+class Synonyms(OutputModel):
+    groups: list[list[str]]
+    updated_at: str | None = Field(default=None, description="Null until agents saved a list")
+
+
+class QueryCount(OutputModel):
+    query: str = Field(description="Lower-cased words of the query; no person or address is stored")
+    count: int
+
+
+class SearchAnalytics(OutputModel):
+    week: str = Field(description="ISO week, e.g. 2026-W48")
+    no_results: list[QueryCount] = Field(description="Searches that found nothing, most frequent first")
+    tickets: list[QueryCount] = Field(
+        description="Ticket subjects sent although the form had suggested articles, most frequent first"
+    )
 
 
 class VoteIn(InputModel):
