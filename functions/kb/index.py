@@ -277,14 +277,15 @@ class SearchIndex:
         equals; a second edit only when the first letter is right."""
         if limit == 0:
             return None
-        candidates: set[str] = set()
         variants = _deletes(word) | {word}
-        for variant in variants:
-            candidates |= self._near.get(variant, set())
-        if limit >= 2:
-            for variant in list(variants):
-                for second in _deletes(variant):
-                    candidates |= self._near.get(second, set())
+        best = self._closest(word, set().union(*(self._near.get(v, ()) for v in variants)), limit)
+        if limit >= 2 and (best is None or best[0] >= 2):  # one edit away beats anything further
+            seconds = {second for variant in variants for second in _deletes(variant)} - variants
+            further = self._closest(word, set().union(*(self._near.get(v, ()) for v in seconds)), limit)
+            best = min(filter(None, (best, further)), default=None)
+        return best[3] if best else None
+
+    def _closest(self, word: str, candidates: set[str], limit: int) -> tuple[int, bool, int, str] | None:
         best: tuple[int, bool, int, str] | None = None
         letters = sorted(word)
         for candidate in candidates:
@@ -295,7 +296,7 @@ class SearchIndex:
             key = (distance, sorted(candidate) != letters, -self._weight(candidate), candidate)
             if best is None or key < best:
                 best = key
-        return best[3] if best else None
+        return best
 
     def _split(self, word: str, depth: int = 3) -> list[str] | None:
         """`word` as known words, fewest first, then the longest shortest part ("spamordner" →

@@ -24,7 +24,6 @@ def _rank(parts: tuple[str, ...]) -> tuple[int, int]:
     return len(parts), -min(len(p) for p in parts)
 
 
-@cache
 def _dictionary(language: str) -> Mapping[str, str]:
     from simplemma.strategies.dictionaries import DefaultDictionaryFactory
 
