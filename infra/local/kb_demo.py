@@ -375,7 +375,9 @@ SYNONYMS: list[list[str]] = [
 
 
 def seed(client: Any, agent_token: str) -> int:
-    """Creates the folders and publishes the articles through the agents' API."""
+    """Saves the synonyms (first: every index built from then on has them), creates the folders and
+    publishes the articles through the agents' API."""
+    client.call("PUT", "/agent/kb/synonyms", agent_token, json={"groups": SYNONYMS}).raise_for_status()
     folder_ids = {}
     for folder in FOLDERS:
         created = client.call(
@@ -407,5 +409,4 @@ def seed(client: Any, agent_token: str) -> int:
         client.call(
             "PATCH", f"/agent/kb/articles/{article.json()['id']}", agent_token, json={"status": "published"}
         ).raise_for_status()
-    client.call("PUT", "/agent/kb/synonyms", agent_token, json={"groups": SYNONYMS}).raise_for_status()
     return len(ARTICLES)
