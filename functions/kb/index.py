@@ -7,7 +7,8 @@ lexicon (`lexicon.json`) of the index's words, the forms of their lemmas, and th
 
 A query word is, in this order: dropped if it is a stop word; its own terms if the index knows them;
 spelled "ae"/"oe"/"ue" for an umlaut; a compound of known words ("Spamordner" → "spam" AND "ordner");
-the closest known word within `kb.text.allowed_edits`; else dropped. Its synonyms join it. Every
+unless the dictionary knows it as a word (`kb.wordset`), the closest known word within
+`kb.text.allowed_edits`; else dropped. Terms are stems in their language's namespace ("de:termin"). Its synonyms join it. Every
 word must match (else any may, ranked by BM25); with nothing found, `suggest` offers a corrected query.
 
 Snippets cost no stemming at query time (they were 60 % of a search call when they did): each article
@@ -34,17 +35,21 @@ from kb.text import (
     allowed_edits,
     edits,
     is_stop_word,
-    stem,
+    term,
     without_umlaut_spellings,
     words,
 )
+from kb.wordset import WordSet
 
 FORMAT = 3  # the snapshot layout; a new one is only used once the indexer has built it
-BOOSTS = {"title": 10.0, "tags": 5.0, "body": 1.0}
+# A compound's parts are weaker evidence than a whole word: one field for them all, weighted as body.
+BOOSTS = {"title": 10.0, "tags": 5.0, "body": 1.0, "parts": 1.0}
 SNIPPET_WORDS = 24
 SNIPPET_SCAN = 60  # words searched for the first match
 VOCABULARY = "vocabulary.json"
+TERMS = "terms"
 LEXICON = "lexicon.json"
+DICTIONARY = "dictionary.bloom"
 MAX_QUERY_WORDS = 16
 MIN_PART = 3  # the shortest word a query compound is split into
 LINKS = ("", "s", "es", "n", "en", "e", "er")  # German linking elements: "Rechnung-s-kopie"
@@ -58,6 +63,8 @@ class WordForms(Protocol):
     def parts(self, word: str) -> list[str]: ...
 
     def forms(self, lemmas: set[str], language: str) -> dict[str, list[str]]: ...
+
+    def words(self) -> WordSet: ...
 
 
 @dataclass(frozen=True)
@@ -84,8 +91,8 @@ def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     for name in ("article_id", "folder_id", "language"):
         builder.add_text_field(name, stored=True, tokenizer_name="raw")
-    for name in BOOSTS:
-        builder.add_text_field(name, stored=False, tokenizer_name="default")
+    for name in BOOSTS:  # the terms as written ("de:termin"): split at spaces only
+        builder.add_text_field(name, stored=False, tokenizer_name=TERMS)
     builder.add_text_field("original_title", stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("excerpt", stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("excerpt_stems", stored=True, tokenizer_name="raw", index_option="basic")
@@ -105,10 +112,10 @@ class _Analyser:
     def own_terms(self, word: str, language: str) -> list[str]:
         known = self.own[language].get(word)
         if known is None:
-            known = [stem(word, language)]
+            known = [term(word, language)]
             lemmas = self.forms.lemmas(word, language) if self.forms and not is_stop_word(word) else []
             self.lemmas[language].update(lemmas)
-            known = list(dict.fromkeys([*known, *(stem(lemma, language) for lemma in lemmas)]))
+            known = list(dict.fromkeys([*known, *(term(lemma, language) for lemma in lemmas)]))
             self.own[language][word] = known
         return known
 
@@ -125,6 +132,17 @@ class _Analyser:
 
     def text(self, text: str, language: str) -> list[str]:
         return [term for word in words(text) for term in self.word(word, language)]
+
+    def own_text(self, text: str, language: str) -> list[str]:
+        return [term for word in words(text) for term in self.own_terms(word, language)]
+
+    def parts_text(self, text: str, language: str) -> list[str]:
+        return [
+            term
+            for word in words(text)
+            for term in self.word(word, language)
+            if term not in self.own_terms(word, language)
+        ]
 
 
 def excerpt(text: str, language: str, analyser: _Analyser | None = None) -> tuple[str, str, int]:
@@ -148,6 +166,7 @@ def build(
     `forms` words are only stemmed (no lemmas, no compound parts)."""
     directory.mkdir(parents=True, exist_ok=True)
     index = tantivy.Index(_schema(), path=str(directory))
+    index.register_tokenizer(TERMS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
     writer = index.writer(heap_size=50_000_000, num_threads=1)
     frequency: dict[str, int] = defaultdict(int)
     analyser = _Analyser(forms)
@@ -155,12 +174,15 @@ def build(
     for article in articles:
         language = article.language if article.language in STEMMERS else "de"
         fields = {
-            "title": analyser.text(article.title, language),
-            "tags": analyser.text(" ".join(article.tags), language),
-            "body": analyser.text(article.text, language),
+            "title": analyser.own_text(article.title, language),
+            "tags": analyser.own_text(" ".join(article.tags), language),
+            "body": analyser.own_text(article.text, language),
+            "parts": analyser.parts_text(
+                f"{article.title} {' '.join(article.tags)} {article.text}", language
+            ),
         }
-        for term in set().union(*fields.values()):
-            frequency[term] += 1
+        for indexed in set().union(*fields.values()):
+            frequency[indexed] += 1
         head, aligned, word_count = excerpt(article.text, language, analyser)
         writer.add_document(
             tantivy.Document(
@@ -179,6 +201,7 @@ def build(
     writer.wait_merging_threads()
     (directory / VOCABULARY).write_text(json.dumps(frequency))
     (directory / LEXICON).write_text(json.dumps(_lexicon(analyser, synonyms)))
+    (forms.words() if forms is not None else WordSet.of(())).write(directory / DICTIONARY)
     return count
 
 
@@ -196,7 +219,7 @@ def _lexicon(analyser: _Analyser, synonyms: Sequence[Sequence[str]]) -> dict[str
         for language in STEMMERS:
             for form, lemmas in analyser.forms.forms(analyser.lemmas[language], language).items():
                 if form not in known:
-                    aliases.setdefault(form, []).extend(stem(lemma, language) for lemma in lemmas)
+                    aliases.setdefault(form, []).extend(term(lemma, language) for lemma in lemmas)
     groups = []
     for group in synonyms:
         terms = {
@@ -223,6 +246,12 @@ def unpack(archive: Path, directory: Path) -> None:
         tar.extractall(directory, filter="data")
 
 
+def _query_words(query: str) -> list[str]:
+    """The query's first `MAX_QUERY_WORDS` distinct words that are no stop words (a ticket's
+    description repeats itself and is mostly small words)."""
+    return [w for w in dict.fromkeys(words(query)) if not is_stop_word(w)][:MAX_QUERY_WORDS]
+
+
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
@@ -246,11 +275,12 @@ class SearchIndex:
         self._frequency: dict[str, int] = json.loads((directory / VOCABULARY).read_text())
         lexicon = json.loads((directory / LEXICON).read_text())
         self._words: dict[str, list[str]] = lexicon["words"]
+        self._dictionary = WordSet.read(directory / DICTIONARY)
         self._aliases: dict[str, list[str]] = lexicon["aliases"]
         self._synonyms: dict[str, set[str]] = defaultdict(set)
         for group in lexicon["synonyms"]:
-            for term in group:
-                self._synonyms[term] |= set(group)
+            for synonym in group:
+                self._synonyms[synonym] |= set(group)
         self._near: dict[str, set[str]] = defaultdict(set)
         for word in (*self._words, *self._aliases):
             if len(word) >= 4:
@@ -262,10 +292,10 @@ class SearchIndex:
 
     def _own(self, word: str, languages: tuple[str, ...]) -> set[str]:
         """The terms of a word and of its synonyms that the index knows: its stems, its lemmas'."""
-        terms = {stem(word, language) for language in languages}
+        terms = {term(word, language) for language in languages}
         terms.update(self._words.get(word, ()), self._aliases.get(word, ()))
-        for term in list(terms):
-            terms |= self._synonyms.get(term, set())
+        for known in list(terms):
+            terms |= self._synonyms.get(known, set())
         return {t for t in terms if t in self._frequency}
 
     def _weight(self, word: str) -> int:
@@ -334,14 +364,14 @@ class SearchIndex:
                 resolved = [self._own(part, languages) for part in parts]
                 if all(resolved):
                     return _Word(parts=resolved)
-        if not terms:
+        if not terms and word not in self._dictionary:  # a real word is no typo of another
             near = self.nearest(word, allowed_edits(word))
             terms = self._own(near, languages) if near else set()
         return _Word(terms=terms) if terms else None
 
     def _terms(self, query: str, languages: tuple[str, ...]) -> list[_Word]:
         """For each query word, the indexed terms it may mean (see the module's docstring)."""
-        resolved = (self._word(word, languages) for word in dict.fromkeys(words(query)[:MAX_QUERY_WORDS]))
+        resolved = (self._word(word, languages) for word in _query_words(query))
         return [w for w in resolved if w is not None]
 
     def _any(self, terms: set[str]) -> Query:
@@ -414,8 +444,8 @@ class SearchIndex:
         known ones (one edit more than search allows), if that finds something."""
         languages = (language,) if language in STEMMERS else STEMMERS
         changed, corrected = False, []
-        for word in dict.fromkeys(words(query)[:MAX_QUERY_WORDS]):
-            if is_stop_word(word) or self._word(word, languages):  # type: ignore[arg-type]
+        for word in _query_words(query):
+            if self._word(word, languages):  # type: ignore[arg-type]
                 corrected.append(word)
                 continue
             near = self.nearest(word, allowed_edits(word) + 1)
@@ -435,16 +465,16 @@ def _hit(aligned: str, matched: set[str]) -> bool:
 def _first(aligned: str, matched: set[str]) -> int:
     """Where the first word whose stems include a matched one begins in `aligned` (-1 if none)."""
     first = len(aligned)
-    for term in matched:
-        position = aligned.find(term)
+    for found in matched:
+        position = aligned.find(found)
         while 0 <= position < first:
-            end = position + len(term)
+            end = position + len(found)
             if (position == 0 or aligned[position - 1] in " +") and (
                 end == len(aligned) or aligned[end] in " +"
             ):
                 first = position
                 break
-            position = aligned.find(term, end)
+            position = aligned.find(found, end)
     return first if first < len(aligned) else -1
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from functools import cache
 
 from kb.text import fold, is_stop_word
+from kb.wordset import WordSet
 
 MIN_PART = 3
 MIN_PART_OF_WORD = 5
@@ -52,6 +53,11 @@ class Morphology:
                     lemmas[form] = f"{known}|{lemma}"
             self._lemmas[language] = lemmas
         return self._lemmas[language]
+
+    @cache  # noqa: B019 -- one instance per indexer run
+    def words(self) -> WordSet:
+        """Every German and English form the dictionary knows (folded, lower-cased)."""
+        return WordSet.of(self._lexicon("de").keys() | self._lexicon("en").keys())
 
     def lemmas(self, word: str, language: str) -> list[str]:
         found = self._lexicon("de" if language == "de" else "en").get(word)

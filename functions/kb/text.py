@@ -43,6 +43,12 @@ def stems(text: str, language: str) -> list[str]:
     return [stem(w, language) for w in words(text)]
 
 
+def term(word: str, language: str) -> str:
+    """A word's index term: its stem in the language's own namespace ("de:start", "en:start"), so a
+    German query word's stem never matches an English article's ("starten" is no "started")."""
+    return f"{language}:{stem(word, language)}"
+
+
 def plain_text(html: str) -> str:
     """Blocks become word breaks; inline tags (emphasis, links) vanish, so "**absagen**," stays "absagen,"."""
     return " ".join(unescape(_TAGS.sub("", _BLOCK_TAGS.sub(" ", html))).split())

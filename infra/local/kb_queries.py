@@ -6,7 +6,8 @@ on them; `tests/unit/test_kb_relevance.py` checks that every answerable one find
 Kinds: typo-short and typo-long (one or two letters wrong, late in long words), compound (joined,
 split, hyphenated), verb (strong verbs and participles), synonym (the starter list of
 `kb_demo.SYNONYMS`), umlaut (ae/oe/ue typed for ä/ö/ü), plain, english (on the English articles),
-empty (nothing in the knowledge base answers it)."""
+empty (nothing in the knowledge base answers it), and blind: written after the search had been tuned
+on all the others, and not tuned on (two of them it misses, see the test)."""
 
 from __future__ import annotations
 
@@ -150,6 +151,25 @@ QUERIES: list[Judged] = [
     Judged("more calendars licence", ("Add practitioner calendars to your licence",), "english"),
     Judged("invoce", ("Download invoices",), "english"),
     Judged("appointmnet reminders", ("Appointment reminders for patients",), "english"),
+    # --- written after the search was tuned on the ones above, and not tuned on ---
+    Judged("Termin umbuchen", _MOVE, "blind"),
+    Judged("Patient hat abgesagt", _CANCEL, "blind"),
+    Judged("SMS kommt nicht an", _SMS, "blind"),
+    Judged("Urlaub im Kalender sperren", ("Sprechzeiten und Urlaub eintragen",), "blind"),
+    Judged("Einladung abgelaufen", ("Kollegen zur Organisation einladen",), "blind"),
+    Judged("Rechnung per Mail", _INVOICE, "blind"),
+    Judged("wie ändere ich mein Passwort", _CHANGE_PW, "blind"),
+    Judged("Zahlung per Lastschrift", ("Zahlungsarten",), "blind"),
+    Judged("Terminerinnerungen per SMS", _REMIND, "blind"),
+    Judged("Kollegin einladen", ("Kollegen zur Organisation einladen",), "blind"),
+    Judged("Behandlerkalender anlegen", ("Lizenz erweitern",), "blind"),
+    Judged("Spam Filter Hotmail", _SPAM, "blind"),
+    Judged("appointment cancelled by patient", ("Cancel an appointment",), "blind"),
+    Judged("Datenschutz Patientenname", ("Patientennamen in Benachrichtigungen",), "blind"),
+    Judged("Neuigkeiten abbestellen", ("Newsletter abbestellen",), "blind"),
+    Judged("Sprechstunde eintragen", ("Sprechzeiten und Urlaub eintragen",), "blind"),
+    Judged("Praxis Parkplatz", (), "blind"),
+    Judged("Videosprechstunde starten", (), "blind"),
     # --- nothing answers these ---
     Judged("Wetterbericht morgen", (), "empty"),
     Judged("Rezept Apfelkuchen", (), "empty"),

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from kb.index import SNIPPET_SCAN, SNIPPET_WORDS, IndexedArticle, SearchIndex, build, excerpt, snippet
-from kb.text import stem, words
+from kb.text import term, words
 
 
 def _snippet(text: str, *query_words: str, language: str = "de") -> str:
     head, aligned, count = excerpt(text, language)
-    return snippet(head, aligned, count, {stem(w, language) for q in query_words for w in words(q)})
+    return snippet(head, aligned, count, {term(w, language) for q in query_words for w in words(q)})
 
 
 def test_snippet_marks_every_match_in_the_window_and_escapes_the_rest() -> None:

@@ -16,6 +16,21 @@ from kb.text import allowed_edits, edits, is_stop_word
 
 ISSUE = {"Benachrichtigugen", "Benachrichtigngen", "Benachrichtigungn", "Terminbuchnug", "Pasword"}
 ISSUE |= {"verschoben", "Spamordner"}
+# Misses of the queries written after tuning (kind "blind"), kept visible: strict, so a fix shows.
+KNOWN_MISSES = {
+    "Rechnung per Mail": "every word matches the newsletter article; the invoice one lacks 'per'",
+    "Praxis Parkplatz": "an unknown word is dropped, 'Praxis' alone finds articles",
+}
+
+
+def _cases(answerable: bool) -> list[object]:
+    return [
+        pytest.param(q, id=q.query, marks=[pytest.mark.xfail(reason=KNOWN_MISSES[q.query], strict=True)])
+        if q.query in KNOWN_MISSES
+        else pytest.param(q, id=q.query)
+        for q in QUERIES
+        if bool(q.answers) == answerable
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -28,10 +43,11 @@ def test_the_judged_set_is_large_and_covers_every_kind_and_the_issues_queries() 
     kinds = {q.kind for q in QUERIES}
     assert len(QUERIES) >= 80
     assert kinds >= {"typo-short", "typo-long", "compound", "verb", "synonym", "umlaut", "english", "empty"}
+    assert all(next(q for q in QUERIES if q.query == miss).kind == "blind" for miss in KNOWN_MISSES)
     assert {q.query for q in QUERIES} >= ISSUE
 
 
-@pytest.mark.parametrize("judged", [q for q in QUERIES if q.answers], ids=lambda q: q.query)
+@pytest.mark.parametrize("judged", _cases(answerable=True))
 def test_an_answerable_query_finds_an_article_that_answers_it_in_the_top_five(
     index: SearchIndex, judged: Judged
 ) -> None:
@@ -45,7 +61,7 @@ def test_the_issues_queries_put_an_answer_first(index: SearchIndex, query: str) 
     assert index.search(query, limit=1)[0].title in judged.answers
 
 
-@pytest.mark.parametrize("judged", [q for q in QUERIES if not q.answers], ids=lambda q: q.query)
+@pytest.mark.parametrize("judged", _cases(answerable=False))
 def test_a_query_nothing_answers_finds_nothing(index: SearchIndex, judged: Judged) -> None:
     assert index.search(judged.query) == []
 
