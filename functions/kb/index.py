@@ -131,17 +131,17 @@ class _Analyser:
         return known
 
     def text(self, text: str, language: str) -> list[str]:
-        return [term for word in words(text) for term in self.word(word, language)]
+        return [t for word in words(text) for t in self.word(word, language)]
 
     def own_text(self, text: str, language: str) -> list[str]:
-        return [term for word in words(text) for term in self.own_terms(word, language)]
+        return [t for word in words(text) for t in self.own_terms(word, language)]
 
     def parts_text(self, text: str, language: str) -> list[str]:
         return [
-            term
+            t
             for word in words(text)
-            for term in self.word(word, language)
-            if term not in self.own_terms(word, language)
+            for t in self.word(word, language)
+            if t not in self.own_terms(word, language)
         ]
 
 
@@ -223,11 +223,11 @@ def _lexicon(analyser: _Analyser, synonyms: Sequence[Sequence[str]]) -> dict[str
     groups = []
     for group in synonyms:
         terms = {
-            term
+            t
             for synonym in group
             for word in words(synonym)
             for language in STEMMERS
-            for term in analyser.own_terms(word, language)
+            for t in analyser.own_terms(word, language)
         }
         groups.append(sorted(terms))
     return {"words": known, "aliases": aliases, "synonyms": groups}

@@ -16,10 +16,6 @@ MESSAGES: Catalogue = {
         "de": "Der Ordner enthält noch Artikel. Verschieben oder löschen Sie diese zuerst.",
         "en": "The folder still holds articles. Move or delete them first.",
     },
-    "field.synonym_word": {
-        "de": "Jedes Synonym ist ein Wort aus Buchstaben (Bindestriche innen erlaubt).",
-        "en": "Each synonym is one word of letters (inner hyphens allowed).",
-    },
     "field.iso_week": {
         "de": "Bitte eine Kalenderwoche wie 2026-W48 angeben.",
         "en": "Please give an ISO week such as 2026-W48.",

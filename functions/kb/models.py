@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
-from pydantic_core import PydanticCustomError
+from pydantic import Field
 
 from shared.validation import InputModel, Multiline, OutputModel
 
@@ -99,17 +98,19 @@ class SuggestionRequest(InputModel):
     )
 
 
-def _one_word(word: str) -> str:
-    if not all(part.isalpha() for part in word.split("-")):
-        raise PydanticCustomError("synonym_word", "each synonym is one word of letters")
-    return word
-
-
+# Letters of Latin-1 (German and English words), an inner hyphen allowed: the same class in the
+# schema's pattern and in the check, whatever regex engine reads it.
+_LETTERS = "A-Za-zÀ-ÖØ-öø-ÿ"
 SynonymWord = Annotated[
     str,
-    Field(min_length=2, max_length=40, description="One word; letters, inner hyphens allowed"),
-    AfterValidator(_one_word),
+    Field(
+        min_length=2,
+        max_length=40,
+        pattern=f"^[{_LETTERS}]+(?:-[{_LETTERS}]+)*$",
+        description="One word: letters, an inner hyphen allowed",
+    ),
 ]
+WEEK_PATTERN = r"^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$"
 
 
 class SynonymsIn(InputModel):

@@ -141,7 +141,12 @@ def put_synonyms(body: Annotated[models.SynonymsIn, Body()]) -> models.Synonyms:
 )
 def search_analytics(
     week: Annotated[
-        str | None, Query(max_length=10, description="ISO week, e.g. 2026-W48; default this week")
+        str | None,
+        Query(
+            max_length=8,
+            pattern=models.WEEK_PATTERN,
+            description="ISO week, e.g. 2026-W48; default this week",
+        ),
     ] = None,
 ) -> models.SearchAnalytics:
     return service().search_analytics(current_caller(router), week)
