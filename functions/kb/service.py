@@ -34,7 +34,7 @@ REBUILD_REQUEST_SECONDS = 60
 ANALYTICS_DAYS = 400  # search counts are kept a year and a bit, then expire (TTL)
 ANALYTICS_TOP = 50
 _WEEK = re.compile(models.WEEK_PATTERN)
-_PERSONAL = re.compile(r"@|\d[\d\s/()+.-]{4,}\d")  # an address, or a number of six digits or more
+_PERSONAL = re.compile(r"@|\d[\d\s/()+.-]{4,}\d")  # an address; a phone-like number (6+ digits, separators)
 INDEX_FORMAT = 3  # kb.index.FORMAT, the snapshot layout this code reads (a unit test keeps them equal)
 
 
