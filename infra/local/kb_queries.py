@@ -12,11 +12,13 @@ on all the others, and not tuned on (two of them it misses, see the test)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from kb.index import IndexedArticle, SearchIndex
+    from kb.morphology import Morphology
 
 
 class Judged(NamedTuple):
@@ -210,12 +212,19 @@ def demo_index(
     builds it (without the dictionary's lemmas and compound parts, or the synonyms, when asked)."""
     from infra.local.kb_demo import SYNONYMS
     from kb.index import SearchIndex, build
-    from kb.morphology import Morphology
 
     build(
         directory,
         demo_articles() if articles is None else articles,
-        forms=Morphology() if dictionary else None,
+        forms=dictionary_forms() if dictionary else None,
         synonyms=SYNONYMS if synonyms else (),
     )
     return SearchIndex(directory)
+
+
+@cache
+def dictionary_forms() -> Morphology:
+    """The indexer's dictionary, loaded once per process (2–3 s)."""
+    from kb.morphology import Morphology
+
+    return Morphology()

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from infra.local.kb_queries import QUERIES, Judged, demo_index
+from infra.local.kb_queries import QUERIES, Judged, demo_index, dictionary_forms
 from kb.index import SearchIndex
 from kb.service import analytics_query, iso_week
 from kb.text import allowed_edits, edits, is_stop_word
+from kb.wordset import WordSet
 
 ISSUE = {"Benachrichtigugen", "Benachrichtigngen", "Benachrichtigungn", "Terminbuchnug", "Pasword"}
 ISSUE |= {"verschoben", "Spamordner"}
@@ -107,3 +108,26 @@ def test_analytics_keep_normalised_queries_and_nothing_personal() -> None:
     assert analytics_query("?!") is None
     assert iso_week(date(2026, 11, 29)) == "2026-W48"
     assert iso_week(date(2027, 1, 1)) == "2026-W53"
+
+
+def test_the_dictionary_splits_compounds_and_knows_lemmas_of_strong_verbs() -> None:
+    forms = dictionary_forms()
+    assert forms.parts("terminerinnerung") == ["termin", "erinnerung"]
+    assert forms.parts("patientennamen") == ["patienten", "namen"]  # not "patienten" + "amen"
+    assert forms.parts("einstellungen") == []  # a word of its own, no "eins-tel-lungen"
+    assert forms.parts("kalender") == []
+    assert "verschieben" in forms.lemmas("verschoben", "de")
+    assert {"absage", "absagen"} <= set(forms.lemmas("absagen", "de"))  # lower-casing joins both
+    assert "abgesagt" in forms.forms({"absagen"}, "de")
+    assert "starten" in forms.words() and "pasword" not in forms.words()
+
+
+def test_the_word_set_has_every_word_few_strangers_and_survives_the_snapshot(tmp_path: Path) -> None:
+    known = {f"wort{n}" for n in range(5000)}
+    words = WordSet.of(known)
+    assert all(w in words for w in known)
+    strangers = sum(f"fremd{n}" in words for n in range(5000))
+    assert strangers < 5000 * 0.02
+    words.write(tmp_path / "words.bloom")
+    again = WordSet.read(tmp_path / "words.bloom")
+    assert all(w in again for w in known) and "fremd1" not in WordSet.of(())
