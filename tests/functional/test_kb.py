@@ -361,7 +361,14 @@ def test_agents_edit_the_synonyms_and_search_uses_them_after_the_rebuild(
     assert (
         saved.status == 200 and saved.body["groups"] == [["Obolus", "Zahlung"]] and saved.body["updated_at"]
     )
-    reindex(accounts)  # KbSynonymsChanged went over the bus to the indexer
+    sqs = accounts.aws.client("sqs")
+    url = accounts.aws.resolver.physical_ids["KbChangesQueue"]
+    bodies = [
+        json.loads(m["Body"])
+        for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    ]
+    assert "KbSynonymsChanged" in [b["detail-type"] for b in bodies]  # the bus reaches the indexer
+    reindex(accounts)
     assert search(accounts, "Obolus")[0]["title"] == "Zahlungsarten"
     assert accounts.call("GET", "/agent/kb/synonyms", token=agent).body["groups"] == [["Obolus", "Zahlung"]]
 
