@@ -24,7 +24,8 @@ REPORT = ROOT / "bench" / "kb.md"
 
 from infra.local.kb_demo import ARTICLES  # noqa: E402
 from kb.index import IndexedArticle, SearchIndex, build  # noqa: E402
-from kb.text import plain_text, render_markdown, stems, words  # noqa: E402
+from kb.text import plain_text, stems, words  # noqa: E402
+from shared.markdown import render_markdown  # noqa: E402
 
 
 def corpus(
@@ -36,7 +37,8 @@ def corpus(
     real = sorted(
         {
             w
-            for _, title, tags, body in ARTICLES
+            for _, title, tags, body, language in ARTICLES
+            if language == "de"
             for w in words(f"{title} {' '.join(tags)} {body}")
             if len(w) > 3
         }

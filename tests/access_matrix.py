@@ -190,4 +190,7 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("patch", "/agent/kb/folders/{folder_id}"): Row("agents", {"name": "Matrix"}),
     ("delete", "/agent/kb/folders/{folder_id}"): Row("agents"),
     ("get", "/agent/kb/reports/least-helpful"): Row("agents"),
+    ("get", "/agent/kb/synonyms"): Row("agents"),
+    ("put", "/agent/kb/synonyms"): Row("agents", {"groups": [["Kennwort", "Passwort"]]}),
+    ("get", "/agent/kb/search-analytics"): Row("agents", query={"week": "2026-W48"}),
 }

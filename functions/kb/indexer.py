@@ -1,7 +1,9 @@
-"""Rebuilds the search-index snapshot from every published article after changes, uploads it to S3
-and makes it current; the KB function instances pick it up within `KbIndexCacheSeconds`. One batch of
-change notices is one rebuild (the function runs one at a time). A person's export or erasure reaches
-the knowledge base on the same queue (kb.privacy): it is done, and rebuilds nothing."""
+"""Rebuilds the search-index snapshot from every published article and the agents' synonyms after
+changes, uploads it to S3 and makes it current; the KB function instances pick it up within
+`KbIndexCacheSeconds`. One batch of change notices is one rebuild (the function runs one at a time).
+The dictionary of lemmas and compounds (`kb.morphology`) is loaded once per instance. A person's
+export or erasure reaches the knowledge base on the same queue (kb.privacy): it is done, and rebuilds
+nothing."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kb import privacy as kb_privacy
 from kb.index import IndexedArticle, build, pack
+from kb.morphology import Morphology
 from kb.settings import indexer_settings
 from kb.snapshots import S3Snapshots, Snapshots
 from kb.store import KbStore
@@ -27,8 +30,12 @@ from shared.log import get_logger
 logger = get_logger("kb-indexer")
 
 
+_FORMS = Morphology()
+
+
 def rebuild(store: KbStore, snapshots: Snapshots) -> tuple[str, int]:
     _, articles = store.everything(with_bodies=True)
+    synonyms = store.synonyms()
     published = [
         IndexedArticle(a.article_id, a.folder_id, a.language, a.title, a.tags, plain_text(a.body_html))
         for a in articles
@@ -36,7 +43,9 @@ def rebuild(store: KbStore, snapshots: Snapshots) -> tuple[str, int]:
     ]
     version = new_id()
     with tempfile.TemporaryDirectory() as directory:
-        count = build(Path(directory) / "index", published)
+        count = build(
+            Path(directory) / "index", published, forms=_FORMS, synonyms=synonyms.groups if synonyms else ()
+        )
         archive = Path(directory) / "index.tar"
         pack(Path(directory) / "index", archive)
         object_key = f"snapshots/{version}.tar"

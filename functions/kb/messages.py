@@ -16,6 +16,10 @@ MESSAGES: Catalogue = {
         "de": "Der Ordner enthält noch Artikel. Verschieben oder löschen Sie diese zuerst.",
         "en": "The folder still holds articles. Move or delete them first.",
     },
+    "field.iso_week": {
+        "de": "Bitte eine Kalenderwoche wie 2026-W48 angeben.",
+        "en": "Please give an ISO week such as 2026-W48.",
+    },
 }
 
 i18n.register(MESSAGES)

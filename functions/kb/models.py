@@ -82,12 +82,62 @@ class SearchHit(OutputModel):
 class SearchResult(OutputModel):
     query: str
     items: list[SearchHit]
+    did_you_mean: str | None = Field(
+        default=None, description="When nothing was found: a corrected query that finds something"
+    )
 
 
 class SuggestionRequest(InputModel):
     subject: str = Field(min_length=1, max_length=200)
     description: Annotated[str, Multiline()] = Field(default="", max_length=20000)
     language: Language | None = None
+    ticket_created: bool = Field(
+        default=False,
+        description="Sent by the ticket form once the ticket was submitted anyway: the subject is counted "
+        "(normalised, without who sent it) among the searches that did not solve the problem",
+    )
+
+
+# Letters of Latin-1 (German and English words), an inner hyphen allowed: the same class in the
+# schema's pattern and in the check, whatever regex engine reads it.
+_LETTERS = "A-Za-zÀ-ÖØ-öø-ÿ"
+SynonymWord = Annotated[
+    str,
+    Field(
+        min_length=2,
+        max_length=40,
+        pattern=f"^[{_LETTERS}]+(?:-[{_LETTERS}]+)*$",
+        description="One word: letters, an inner hyphen allowed",
+    ),
+]
+WEEK_PATTERN = r"^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$"
+
+
+class SynonymsIn(InputModel):
+    groups: list[Annotated[list[SynonymWord], Field(min_length=2, max_length=20)]] = Field(
+        max_length=500,
+        description="Groups of words that mean the same (e.g. Passwort, Kennwort); a query word finds "
+        "the articles of every word of its group",
+        examples=[[["Passwort", "Kennwort"], ["Praxis", "Ordination"]]],
+    )
+
+
+class Synonyms(OutputModel):
+    groups: list[list[str]]
+    updated_at: str | None = Field(default=None, description="Null until agents saved a list")
+
+
+class QueryCount(OutputModel):
+    query: str = Field(description="Lower-cased words of the query; no person or address is stored")
+    count: int
+
+
+class SearchAnalytics(OutputModel):
+    week: str = Field(description="ISO week, e.g. 2026-W48")
+    no_results: list[QueryCount] = Field(description="Searches that found nothing, most frequent first")
+    tickets: list[QueryCount] = Field(
+        description="Ticket subjects sent although the form had suggested articles, most frequent first"
+    )
 
 
 class VoteIn(InputModel):

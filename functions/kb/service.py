@@ -5,22 +5,24 @@ loads the newest one at most every few seconds."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from aws_lambda_powertools import Logger
 
 from kb import models
 from kb.snapshots import Snapshots
-from kb.store import ArticleRecord, FolderRecord, KbStore
+from kb.store import ArticleRecord, FolderRecord, KbStore, SynonymsRecord
+from kb.text import words
 from shared.clock import Clock, iso
 from shared.errors import Conflict, FieldError, Invalid, NotFound, RateLimited
 from shared.events import DomainEvent, EventPublisher, publish_after_commit
 from shared.identity import Caller
-from shared.ids import new_id
+from shared.ids import new_id, token_digest
 from shared.markdown import render_markdown
 from shared.ratelimit import RateLimiter
 
@@ -29,7 +31,11 @@ if TYPE_CHECKING:
     from kb.settings import KbApiSettings
 
 REBUILD_REQUEST_SECONDS = 60
-INDEX_FORMAT = 2  # kb.index.FORMAT, the snapshot layout this code reads (a unit test keeps them equal)
+ANALYTICS_DAYS = 400  # search counts are kept a year and a bit, then expire (TTL)
+ANALYTICS_TOP = 50
+_WEEK = re.compile(models.WEEK_PATTERN)
+_PERSONAL = re.compile(r"@|\d[\d\s/()+.-]{4,}\d")  # an address; a phone-like number (6+ digits, separators)
+INDEX_FORMAT = 3  # kb.index.FORMAT, the snapshot layout this code reads (a unit test keeps them equal)
 
 
 @dataclass
@@ -137,18 +143,73 @@ class KbService:
         )
         return to_article(dataclasses.replace(article, views=views or article.views), agent=False)
 
-    def search(self, query: str, folder_id: str | None, language: str | None) -> models.SearchResult:
+    def search(
+        self, query: str, folder_id: str | None, language: str | None, source_ip: str = ""
+    ) -> models.SearchResult:
         index = self._index()
         hits = index.search(query, language=language, folder_id=folder_id, limit=10) if index else []
-        return models.SearchResult(query=query, items=[to_hit(h) for h in hits])
+        suggestion = None
+        if index is not None and not hits:
+            suggestion = index.suggest(query, language=language, folder_id=folder_id)
+            self._count_search("empty", query, source_ip)
+        return models.SearchResult(query=query, items=[to_hit(h) for h in hits], did_you_mean=suggestion)
 
-    def suggestions(self, request: models.SuggestionRequest) -> models.SearchResult:
-        text = (
-            f"{request.subject} {request.subject} {request.description}".strip()
-        )  # the subject weighs double
+    def suggestions(self, request: models.SuggestionRequest, source_ip: str = "") -> models.SearchResult:
+        """The ticket form's suggestions: the same search, any word may match, the subject weighs
+        double. `ticket_created` marks the subject of a ticket sent although articles were offered."""
+        text = f"{request.subject} {request.subject} {request.description}".strip()
         index = self._index()
         hits = index.search(text, language=request.language, limit=5, match_all=False) if index else []
+        if request.ticket_created:
+            self._count_search("ticket", request.subject, source_ip)
         return models.SearchResult(query=request.subject, items=[to_hit(h) for h in hits])
+
+    def _count_search(self, kind: Literal["empty", "ticket"], query: str, source_ip: str) -> None:
+        """Counts a normalised query for the agents' search analytics, once per source address, query
+        and day; a query that looks like an e-mail address or a phone number is not kept at all."""
+        normalised = analytics_query(query)
+        if normalised is None:
+            return
+        if not self._first_today(f"search-{kind}", token_digest(normalised), source_ip):
+            return
+        now = self.clock.now()
+        expires = int((now + timedelta(days=ANALYTICS_DAYS)).timestamp())
+        self.store.count_search(iso_week(now.date()), kind, normalised, expires)
+
+    def search_analytics(self, caller: Caller, week: str | None) -> models.SearchAnalytics:
+        caller.require_agent()
+        if week is None:
+            week = iso_week(self.clock.now().date())
+        elif not _WEEK.match(week):
+            raise Invalid("request.invalid", fields=[FieldError("week", "field.iso_week")])
+        counts = sorted(self.store.search_counts(week), key=lambda c: (-c.count, c.query))
+        return models.SearchAnalytics(
+            week=week,
+            no_results=[models.QueryCount(query=c.query, count=c.count) for c in counts if c.kind == "empty"][
+                :ANALYTICS_TOP
+            ],
+            tickets=[models.QueryCount(query=c.query, count=c.count) for c in counts if c.kind == "ticket"][
+                :ANALYTICS_TOP
+            ],
+        )
+
+    def synonyms(self, caller: Caller) -> models.Synonyms:
+        caller.require_agent()
+        found = self.store.synonyms()
+        if found is None:
+            return models.Synonyms(groups=[])
+        return models.Synonyms(groups=found.groups, updated_at=found.updated_at)
+
+    def put_synonyms(self, caller: Caller, request: models.SynonymsIn) -> models.Synonyms:
+        """Replaces the list; the indexer puts it into the next snapshot, so searches use it within
+        seconds, without a deployment."""
+        caller.require_agent()
+        saved = SynonymsRecord(groups=request.groups, updated_at=iso(self.clock.now()))
+        self.store.put_synonyms(saved)
+        publish_after_commit(
+            self.publisher, [DomainEvent("KbSynonymsChanged", {"groups": len(saved.groups)})], self.logger
+        )
+        return models.Synonyms(groups=saved.groups, updated_at=saved.updated_at)
 
     def deflect(self, article_id: str, source_ip: str) -> models.Deflected:
         if self._first_today("deflection", article_id, source_ip):
@@ -313,6 +374,20 @@ class KbService:
 
 def _ordered(folders: list[FolderRecord]) -> list[FolderRecord]:
     return sorted(folders, key=lambda f: (f.position, f.name.casefold()))
+
+
+def analytics_query(query: str) -> str | None:
+    """The query as search analytics keep it: lower-cased words, at most 100 characters; None for
+    one that looks like an e-mail address or a phone number (personal data is not kept)."""
+    if _PERSONAL.search(query):
+        return None
+    normalised = " ".join(words(query))[:100].strip()
+    return normalised or None
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def to_summary(article: ArticleRecord) -> models.ArticleSummary:

@@ -3,7 +3,11 @@
   KB               FOLDER#<id>        a folder (category)
   KB               ARTICLE#<id>       an article (Markdown and its rendered HTML), counters
   VOTE#<article>   <sha256(voter)>    one vote per user or anonymous token, with the comment
-  INDEX            CURRENT            which search-index snapshot in S3 is current
+  INDEX            CURRENT#<format>   which search-index snapshot in S3 is current
+  SYNONYMS         CURRENT            the agents' synonym groups (the indexer puts them in the snapshot)
+  SEARCHES#<week>  <kind>#<query>     how often a normalised query found nothing (`empty`) or was the
+                                      subject of a ticket sent anyway (`ticket`) in an ISO week; no
+                                      person, no address; TTL
 Folders and articles share one partition: the overview is one Query.
 """
 
@@ -61,6 +65,19 @@ class ArticleRecord:
     helpful_no: int = 0
     deflections: int = 0
     version: int = 1
+
+
+@dataclass(frozen=True)
+class SynonymsRecord:
+    groups: list[list[str]]
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class SearchCount:
+    kind: Literal["empty", "ticket"]
+    query: str
+    count: int
 
 
 @dataclass(frozen=True)
@@ -274,3 +291,35 @@ class KbStore:
     def forget_vote(self, article_id: str, voter: str) -> None:
         """The vote's item (and its comment) goes; the article's counters keep the vote as a number."""
         self._db.delete_item(TableName=self._table, Key=key(f"VOTE#{article_id}", token_digest(voter)))
+
+    def synonyms(self) -> SynonymsRecord | None:
+        item = self._db.get_item(TableName=self._table, Key=key("SYNONYMS", "CURRENT")).get("Item")
+        return record(SynonymsRecord, from_item(item)) if item else None
+
+    def put_synonyms(self, synonyms: SynonymsRecord) -> None:
+        self._db.put_item(
+            TableName=self._table,
+            Item={**key("SYNONYMS", "CURRENT"), **to_item(dataclasses.asdict(synonyms))},
+        )
+
+    def count_search(
+        self, week: str, kind: Literal["empty", "ticket"], query: str, expires_epoch: int
+    ) -> None:
+        self._db.update_item(
+            TableName=self._table,
+            Key=key(f"SEARCHES#{week}", f"{kind}#{query}"),
+            UpdateExpression="ADD #c :one SET #k = :kind, #q = :query, expires_at = :expires",
+            ExpressionAttributeNames={"#c": "count", "#k": "kind", "#q": "query"},
+            ExpressionAttributeValues=to_item(
+                {":one": 1, ":kind": kind, ":query": query, ":expires": expires_epoch}
+            ),
+        )
+
+    def search_counts(self, week: str) -> list[SearchCount]:
+        items = query_all(
+            self._db,
+            TableName=self._table,
+            KeyConditionExpression="PK = :p",
+            ExpressionAttributeValues=to_item({":p": f"SEARCHES#{week}"}),
+        )
+        return [record(SearchCount, i) for i in items]

@@ -1,9 +1,19 @@
-"""About thirty German help articles for the local stack's knowledge base (our own text), loaded
-through the agents' API at start like every other piece of demo data."""
+"""Thirty German and a dozen English help articles for the local stack's knowledge base (our own
+text), and a starter synonym list, loaded through the agents' API at start like every other piece of
+demo data. The judged search queries (`infra/local/kb_queries.py`) name these articles by title."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
+
+
+class DemoArticle(NamedTuple):
+    folder: str
+    title: str
+    tags: list[str]
+    body: str
+    language: str = "de"
+
 
 FOLDERS: list[dict[str, Any]] = [
     {"key": "termine", "name": "Termine", "description": "Buchen, verschieben, absagen", "position": 10},
@@ -33,8 +43,8 @@ FOLDERS: list[dict[str, Any]] = [
     },
 ]
 
-# (folder key, title, tags, Markdown body)
-ARTICLES: list[tuple[str, str, list[str], str]] = [
+# (folder key, title, tags, Markdown body[, language])
+_GERMAN: list[tuple[str, str, list[str], str]] = [
     (
         "termine",
         "Termine stornieren",
@@ -250,8 +260,124 @@ ARTICLES: list[tuple[str, str, list[str], str]] = [
 ]
 
 
+_ENGLISH: list[tuple[str, str, list[str], str]] = [
+    (
+        "termine",
+        "Cancel an appointment",
+        ["cancel", "appointment"],
+        "You can **cancel an appointment** as long as it has not started. Open the calendar, select the "
+        "appointment and click *Cancel*. The patient is told automatically; cancelled appointments stay "
+        "visible in the appointment history.",
+    ),
+    (
+        "termine",
+        "Reschedule an appointment",
+        ["reschedule", "move"],
+        "Drag the appointment to its new time in the calendar, or open it and choose *Reschedule*. The patient "
+        "is informed of the new time. Changes made by the practice do not notify the practitioner.",
+    ),
+    (
+        "termine",
+        "Turn on online booking",
+        ["online booking", "booking"],
+        "Under *Settings > Online appointments* choose which appointment types patients may book online. "
+        "Turn on online booking for each calendar and enter your consultation hours.",
+    ),
+    (
+        "termine",
+        "Appointment reminders for patients",
+        ["reminder", "patient"],
+        "Patients receive a reminder by e-mail or text message 24 hours before their appointment, so fewer "
+        "appointments are missed without notice.",
+    ),
+    (
+        "benachrichtigungen",
+        "Set up notifications for online bookings",
+        ["notification", "SMS", "e-mail"],
+        "Practitioners receive a text message and/or an e-mail when a patient books an appointment online. "
+        "Enter a mobile number and/or an e-mail address for the calendar under *Settings > Online "
+        "appointments*; delete the entry to switch the notification off.",
+    ),
+    (
+        "benachrichtigungen",
+        "No text message received",
+        ["SMS", "problem"],
+        "Check that the calendar's mobile number is correct and belongs to a mobile phone; landline numbers "
+        "cannot receive text messages. The notification log shows whether and when we sent one.",
+    ),
+    (
+        "benachrichtigungen",
+        "E-mails end up in the spam folder",
+        ["spam", "junk"],
+        "Automatic e-mails to addresses at hotmail.com, outlook.com or live.com often land in the spam "
+        "folder. Mark our sender address as trusted or use another address.",
+    ),
+    (
+        "konto",
+        "Reset your password",
+        ["password", "forgot"],
+        "Forgot your password? Click *Forgot password* on the sign-in page and enter your e-mail address. "
+        "The reset link is valid for one hour; afterwards you are signed out on every device.",
+    ),
+    (
+        "konto",
+        "Invite colleagues to your organisation",
+        ["invitation", "organisation", "members"],
+        "Administrators invite colleagues by e-mail. The invitation is valid for seven days; the invited "
+        "person signs in with exactly that address and accepts it.",
+    ),
+    (
+        "rechnungen",
+        "Download invoices",
+        ["invoice", "PDF", "billing"],
+        "New invoices arrive in your inbox; administrators also get an e-mail with the invoice number, "
+        "amount and due date. Download the invoice as a PDF through the link.",
+    ),
+    (
+        "rechnungen",
+        "Add practitioner calendars to your licence",
+        ["licence", "license", "calendar"],
+        "Your licence sets how many practitioner calendars you can create. For one more calendar, submit a "
+        "request of the type *Licensing and invoices*.",
+    ),
+    (
+        "anfragen",
+        "Submit a support request",
+        ["request", "support", "ticket"],
+        "Choose the matching request type, describe your issue and attach pictures or PDFs up to 4 MB if "
+        "needed. You receive a case number such as SR-10427 and every answer by e-mail.",
+    ),
+    (
+        "anfragen",
+        "Ask a follow-up question on a closed request",
+        ["follow-up", "closed"],
+        "A closed request takes no more replies. Ask a follow-up question instead; it is linked to the "
+        "original request.",
+    ),
+]
+
+ARTICLES: list[DemoArticle] = [DemoArticle(*a) for a in _GERMAN] + [
+    DemoArticle(*a, language="en") for a in _ENGLISH
+]
+
+# Words a practice uses for the same thing; agents edit the list (`PUT /agent/kb/synonyms`), this is
+# where the demo starts.
+SYNONYMS: list[list[str]] = [
+    ["Passwort", "Kennwort", "password"],
+    ["Praxis", "Ordination"],
+    ["Rechnung", "Abrechnung"],
+    ["Handynummer", "Mobilnummer", "Mobilfunknummer", "Handy"],
+    ["stornieren", "absagen", "canceln"],
+    ["Anfrage", "Ticket"],
+    ["anmelden", "einloggen", "login"],
+    ["Behandler", "Arzt", "Ärztin"],
+]
+
+
 def seed(client: Any, agent_token: str) -> int:
-    """Creates the folders and publishes the articles through the agents' API."""
+    """Saves the synonyms (first: every index built from then on has them), creates the folders and
+    publishes the articles through the agents' API."""
+    client.call("PUT", "/agent/kb/synonyms", agent_token, json={"groups": SYNONYMS}).raise_for_status()
     folder_ids = {}
     for folder in FOLDERS:
         created = client.call(
@@ -266,12 +392,18 @@ def seed(client: Any, agent_token: str) -> int:
         )
         created.raise_for_status()
         folder_ids[folder["key"]] = created.json()["id"]
-    for folder_key, title, tags, body in ARTICLES:
+    for folder_key, title, tags, body, language in ARTICLES:
         article = client.call(
             "POST",
             "/agent/kb/articles",
             agent_token,
-            json={"folder_id": folder_ids[folder_key], "title": title, "tags": tags, "body": body},
+            json={
+                "folder_id": folder_ids[folder_key],
+                "title": title,
+                "tags": tags,
+                "body": body,
+                "language": language,
+            },
         )
         article.raise_for_status()
         client.call(

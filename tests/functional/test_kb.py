@@ -57,12 +57,18 @@ def build_kb(accounts: AccountsDriver) -> dict[str, Any]:
         )
         folder_ids[folder["key"]] = created.body["id"]
     article_ids = {}
-    for folder_key, title, tags, body in ARTICLES:
+    for folder_key, title, tags, body, language in ARTICLES:
         created = accounts.call(
             "POST",
             "/agent/kb/articles",
             token=agent.access_token,
-            json_body={"folder_id": folder_ids[folder_key], "title": title, "tags": tags, "body": body},
+            json_body={
+                "folder_id": folder_ids[folder_key],
+                "title": title,
+                "tags": tags,
+                "body": body,
+                "language": language,
+            },
         )
         assert created.status == 201, created.body
         accounts.call(
@@ -339,3 +345,73 @@ def test_without_a_snapshot_of_its_format_search_asks_the_indexer_once(
     ]
     reindex(accounts)
     assert search(accounts, "Termin absagen")[0]["title"] == "Termine stornieren"
+
+
+def test_agents_edit_the_synonyms_and_search_uses_them_after_the_rebuild(
+    accounts: AccountsDriver, kb: dict[str, Any]
+) -> None:
+    agent, customer = kb["agent"].access_token, kb["customer"].access_token
+    accounts.call("PUT", "/agent/kb/synonyms", token=agent, json_body={"groups": []})
+    assert accounts.call("GET", "/agent/kb/synonyms", token=agent).body["groups"] == []
+    reindex(accounts)
+    assert search(accounts, "Obolus") == []
+    saved = accounts.call(
+        "PUT", "/agent/kb/synonyms", token=agent, json_body={"groups": [["Obolus", "Zahlung"]]}
+    )
+    assert (
+        saved.status == 200 and saved.body["groups"] == [["Obolus", "Zahlung"]] and saved.body["updated_at"]
+    )
+    sqs = accounts.aws.client("sqs")
+    url = accounts.aws.resolver.physical_ids["KbChangesQueue"]
+    bodies = [
+        json.loads(m["Body"])
+        for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    ]
+    assert "KbSynonymsChanged" in [b["detail-type"] for b in bodies]  # the bus reaches the indexer
+    reindex(accounts)
+    assert search(accounts, "Obolus")[0]["title"] == "Zahlungsarten"
+    assert accounts.call("GET", "/agent/kb/synonyms", token=agent).body["groups"] == [["Obolus", "Zahlung"]]
+
+    bad = accounts.call(
+        "PUT", "/agent/kb/synonyms", token=agent, json_body={"groups": [["zwei Worte", "x"], ["allein"]]}
+    )
+    assert bad.status == 422
+    assert set(bad.error["fields"]) == {"groups[0][0]", "groups[0][1]", "groups[1]"}
+    assert accounts.call("GET", "/agent/kb/synonyms", token=customer).status == 403
+    assert accounts.call("PUT", "/agent/kb/synonyms", token=customer, json_body={"groups": []}).status == 403
+
+
+def test_nothing_found_answers_with_a_did_you_mean(
+    accounts: AccountsDriver, search_kb: dict[str, Any]
+) -> None:
+    answer = accounts.call("GET", "/kb/search", query={"q": "Spm"}).body
+    assert answer["items"] == [] and answer["did_you_mean"] == "spam"
+    assert accounts.call("GET", "/kb/search", query={"q": "Spamordner"}).body["did_you_mean"] is None
+
+
+def test_searches_that_found_nothing_and_tickets_sent_anyway_are_counted_per_week(
+    accounts: AccountsDriver, kb: dict[str, Any]
+) -> None:
+    from kb.service import iso_week
+
+    agent = kb["agent"].access_token
+    for source in ("198.51.100.21", "198.51.100.21", "198.51.100.22"):  # once per source and day
+        accounts.api.source_ip = source
+        assert search(accounts, "Röntgenbilder Archiv") == []
+    assert search(accounts, "zqx.vwy@qqqj.invalid") == []  # looks personal: never kept
+    accounts.call(
+        "POST",
+        "/kb/suggestions",
+        json_body={"subject": "Lastschrift geht nicht", "description": "", "ticket_created": True},
+    )
+    report = accounts.call("GET", "/agent/kb/search-analytics", token=agent)
+    assert report.status == 200
+    assert report.body["week"] == iso_week(accounts.clock.now().date())
+    assert {"query": "röntgenbilder archiv", "count": 2} in report.body["no_results"]
+    assert {"query": "lastschrift geht nicht", "count": 1} in report.body["tickets"]
+    assert not any("qqqj" in row["query"] for row in report.body["no_results"])
+    last_year = accounts.call("GET", "/agent/kb/search-analytics", token=agent, query={"week": "2025-W48"})
+    assert last_year.body == {"week": "2025-W48", "no_results": [], "tickets": []}
+    bad = accounts.call("GET", "/agent/kb/search-analytics", token=agent, query={"week": "2026-48"})
+    assert bad.status == 422 and set(bad.error["fields"]) == {"week"}
+    assert accounts.call("GET", "/agent/kb/search-analytics", token=kb["customer"].access_token).status == 403

@@ -1,11 +1,11 @@
-"""Writing the knowledge base, and the helpfulness report (agents)."""
+"""Writing the knowledge base, its synonyms, the helpfulness report and the search analytics (agents)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
@@ -111,3 +111,42 @@ def delete_article(article_id: str) -> Response[None]:
 )
 def least_helpful() -> models.HelpfulnessReport:
     return service().least_helpful(current_caller(router))
+
+
+@router.get(
+    "/agent/kb/synonyms",
+    summary="The synonym groups search applies (Passwort = Kennwort)",
+    tags=TAGS,
+    responses=ERRORS,
+)
+def get_synonyms() -> models.Synonyms:
+    return service().synonyms(current_caller(router))
+
+
+@router.put(
+    "/agent/kb/synonyms",
+    summary="Replace the synonym groups; search uses them after the next index rebuild (seconds)",
+    tags=TAGS,
+    responses=ERRORS,
+)
+def put_synonyms(body: Annotated[models.SynonymsIn, Body()]) -> models.Synonyms:
+    return service().put_synonyms(current_caller(router), body)
+
+
+@router.get(
+    "/agent/kb/search-analytics",
+    summary="One ISO week's searches that found nothing and ticket subjects sent anyway, counted",
+    tags=TAGS,
+    responses=ERRORS,
+)
+def search_analytics(
+    week: Annotated[
+        str | None,
+        Query(
+            max_length=8,
+            pattern=models.WEEK_PATTERN,
+            description="ISO week, e.g. 2026-W48; default this week",
+        ),
+    ] = None,
+) -> models.SearchAnalytics:
+    return service().search_analytics(current_caller(router), week)

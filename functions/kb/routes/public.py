@@ -44,7 +44,7 @@ def get_article(article_id: str) -> models.Article:
 
 @router.get(
     "/kb/search",
-    summary="Ranked search, German/English stemming, typo-tolerant (public)",
+    summary="Ranked search: German/English stems and lemmas, compounds, synonyms, typos; did-you-mean (public)",
     tags=TAGS,
     responses=ERRORS,
 )
@@ -53,7 +53,7 @@ def search(
     folder_id: Annotated[str | None, Query(max_length=40)] = None,
     language: Annotated[models.Language | None, Query()] = None,
 ) -> models.SearchResult:
-    return service().search(q, folder_id, language)
+    return service().search(q, folder_id, language, source_ip(router))
 
 
 @router.post(
@@ -63,7 +63,7 @@ def search(
     responses=ERRORS,
 )
 def suggestions(body: Annotated[models.SuggestionRequest, Body()]) -> models.SearchResult:
-    return service().suggestions(body)
+    return service().suggestions(body, source_ip(router))
 
 
 @router.post(
