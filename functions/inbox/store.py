@@ -27,9 +27,9 @@ from botocore.exceptions import ClientError
 from inbox.folding import searchable
 from shared.cursors import CursorCodec
 from shared.dynamo import (
-    batch_write_all,
     cancellation_reasons,
     conditional_put,
+    delete_all,
     from_item,
     key,
     query_all,
@@ -152,15 +152,7 @@ class InboxStore:
             )
             # the pointers from people named in this inbox's messages to it go too
             keys += [{"PK": str(k["SK"]), "SK": user_id} for k in keys if str(k["SK"]).startswith("NAMED#")]
-            for start in range(0, len(keys), 25):
-                batch_write_all(
-                    self._db,
-                    self._table,
-                    [
-                        {"DeleteRequest": {"Key": key(str(k["PK"]), str(k["SK"]))}}
-                        for k in keys[start : start + 25]
-                    ],
-                )
+            delete_all(self._db, self._table, keys)
             deleted += len(keys)
         return deleted
 
@@ -176,15 +168,7 @@ class InboxStore:
                 ProjectionExpression="PK, SK",
             )
             found |= {str(i["SK"]) for i in items}
-            for start in range(0, len(items), 25):
-                batch_write_all(
-                    self._db,
-                    self._table,
-                    [
-                        {"DeleteRequest": {"Key": key(str(i["PK"]), str(i["SK"]))}}
-                        for i in items[start : start + 25]
-                    ],
-                )
+            delete_all(self._db, self._table, items)
         return found
 
     def scrub(self, user_id: str, names: list[str], replacement: str) -> int:

@@ -145,3 +145,13 @@ def batch_write_all(client: Any, table: str, requests: list[dict[str, Any]], att
         pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
     if pending:
         raise RuntimeError("DynamoDB left writes unprocessed")
+
+
+def delete_all(client: Any, table: str, items: list[dict[str, Any]]) -> None:
+    """Deletes the items with these keys (decoded `PK`/`SK`), 25 to a BatchWriteItem."""
+    for start in range(0, len(items), 25):
+        batch_write_all(
+            client,
+            table,
+            [{"DeleteRequest": {"Key": key(str(i["PK"]), str(i["SK"]))}} for i in items[start : start + 25]],
+        )

@@ -30,9 +30,9 @@ from botocore.exceptions import ClientError
 from shared.cursors import CursorCodec
 from shared.dynamo import (
     batch_get_all,
-    batch_write_all,
     cancellation_reasons,
     conditional_put,
+    delete_all,
     from_item,
     is_conditional_failure,
     key,
@@ -397,12 +397,10 @@ class TicketsStore:
             ExpressionAttributeValues={":pk": {"S": f"TICKET#{ticket_id}"}},
             ProjectionExpression="PK, SK",
         )
-        keys = [key(str(i["PK"]), str(i["SK"])) for i in items if i["SK"] != "META"]
-        keys.append(key(f"CASE#{view.ticket.case_number}", "CASE"))
-        for start in range(0, len(keys), 25):
-            batch_write_all(
-                self._db, self._table, [{"DeleteRequest": {"Key": k}} for k in keys[start : start + 25]]
-            )
+        keys = [i for i in items if i["SK"] != "META"] + [
+            {"PK": f"CASE#{view.ticket.case_number}", "SK": "CASE"}
+        ]
+        delete_all(self._db, self._table, keys)
         self._db.delete_item(TableName=self._table, Key=_ticket_key(ticket_id))
         return [a.object_key for a in view.attachments if a.object_key]
 
@@ -445,15 +443,7 @@ class TicketsStore:
             KeyConditionExpression="PK = :pk",
             ExpressionAttributeValues={":pk": {"S": f"UPLOAD#{owner_id}"}},
         )
-        for start in range(0, len(items), 25):
-            batch_write_all(
-                self._db,
-                self._table,
-                [
-                    {"DeleteRequest": {"Key": key(str(i["PK"]), str(i["SK"]))}}
-                    for i in items[start : start + 25]
-                ],
-            )
+        delete_all(self._db, self._table, items)
         return [str(i["object_key"]) for i in items if i.get("object_key")]
 
     # --- lists -----------------------------------------------------------------------------
