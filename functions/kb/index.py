@@ -258,7 +258,8 @@ def _deletes(word: str) -> set[str]:
 
 @dataclass
 class _Word:
-    """One query word's terms: any of `terms`, or (a compound) every one of `parts`."""
+    """One query word's terms: any of `terms`, or (a compound) every one of `parts`; a compound with
+    synonyms: every part, or any synonym."""
 
     terms: set[str] = field(default_factory=set)
     parts: list[set[str]] = field(default_factory=list)
@@ -290,12 +291,13 @@ class SearchIndex:
     def size(self) -> int:
         return int(self._searcher.num_docs)
 
-    def _own(self, word: str, languages: tuple[str, ...]) -> set[str]:
-        """The terms of a word and of its synonyms that the index knows: its stems, its lemmas'."""
+    def _own(self, word: str, languages: tuple[str, ...], synonyms: bool = True) -> set[str]:
+        """The terms of a word (and of its synonyms) that the index knows: its stems, its lemmas'."""
         terms = {term(word, language) for language in languages}
         terms.update(self._words.get(word, ()), self._aliases.get(word, ()))
-        for known in list(terms):
-            terms |= self._synonyms.get(known, set())
+        if synonyms:
+            for known in list(terms):
+                terms |= self._synonyms.get(known, set())
         return {t for t in terms if t in self._frequency}
 
     def _weight(self, word: str) -> int:
@@ -358,12 +360,14 @@ class SearchIndex:
         terms = self._own(word, languages)
         if not terms and without_umlaut_spellings(word) != word:
             terms = self._own(without_umlaut_spellings(word), languages)
-        if not terms and len(word) >= 2 * MIN_PART:
+        if (not terms or not self._own(word, languages, synonyms=False)) and len(word) >= 2 * MIN_PART:
+            # a compound the index does not hold whole: its parts, and any synonym agents gave it
+            # ("Spamordner" = "Junk" must not lose the article about the "Spam-Ordner")
             parts = self._split(word)
             if parts:
                 resolved = [self._own(part, languages) for part in parts]
                 if all(resolved):
-                    return _Word(parts=resolved)
+                    return _Word(terms=terms, parts=resolved)
         if not terms and word not in self._dictionary:  # a real word is no typo of another
             near = self.nearest(word, allowed_edits(word))
             terms = self._own(near, languages) if near else set()
@@ -385,7 +389,10 @@ class SearchIndex:
 
     def _group(self, word: _Word) -> Query:
         if word.parts:
-            return Query.boolean_query([(Occur.Must, self._any(part)) for part in word.parts])
+            every = Query.boolean_query([(Occur.Must, self._any(part)) for part in word.parts])
+            if not word.terms:
+                return every
+            return Query.boolean_query([(Occur.Should, every), (Occur.Should, self._any(word.terms))])
         return self._any(word.terms)
 
     def search(
@@ -403,7 +410,7 @@ class SearchIndex:
             return []
         found = self._run(groups, language, folder_id, limit, match_all)
         if not found and match_all:  # then any word (any part of a compound) may match, BM25 ranks
-            words_ = [_Word(terms=t) for g in groups for t in (g.parts or [g.terms])]
+            words_ = [_Word(terms=t) for g in groups for t in [*g.parts, g.terms] if t]
             if len(words_) > 1:
                 found = self._run(words_, language, folder_id, limit, match_all=False)
         matched = set().union(*(g.all_terms() for g in groups))

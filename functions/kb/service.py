@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,7 +18,7 @@ from aws_lambda_powertools import Logger
 from kb import models
 from kb.snapshots import Snapshots
 from kb.store import ArticleRecord, FolderRecord, KbStore, SynonymsRecord
-from kb.text import words
+from kb.text import is_stop_word, words
 from shared.clock import Clock, iso
 from shared.errors import Conflict, FieldError, Invalid, NotFound, RateLimited
 from shared.events import DomainEvent, EventPublisher, publish_after_commit
@@ -34,7 +35,15 @@ REBUILD_REQUEST_SECONDS = 60
 ANALYTICS_DAYS = 400  # search counts are kept a year and a bit, then expire (TTL)
 ANALYTICS_TOP = 50
 _WEEK = re.compile(models.WEEK_PATTERN)
-_PERSONAL = re.compile(r"@|\d[\d\s/()+.-]{4,}\d")  # an address; a phone-like number (6+ digits, separators)
+# What may identify someone: an address (also written "(at)", "[at]"), a domain or link, a phone-like
+# number (6+ digits, separators), a name after a salutation, a token-like string (letters and digits,
+# 12+ characters). Checked after NFKC, so full-width "＠" and digits count too.
+_PERSONAL = re.compile(
+    r"@|[(\[{<]\s*(?:at|ät|dot|punkt)\s*[)\]}>]|://|\bwww\.|\b[\w-]+\.(?:de|com|net|org|at|ch|eu|info|io|biz)\b"
+    r"|\d[\d\s/()+.-]{4,}\d|\b(?:frau|herr|fr|hr|dr|prof)\b\.?\s+\w"
+    r"|\b(?=\w*\d)(?=\w*[^\W\d])\w{12,}\b",
+    re.IGNORECASE,
+)
 INDEX_FORMAT = 3  # kb.index.FORMAT, the snapshot layout this code reads (a unit test keeps them equal)
 
 
@@ -379,10 +388,13 @@ def _ordered(folders: list[FolderRecord]) -> list[FolderRecord]:
 def analytics_query(query: str) -> str | None:
     """The query as search analytics keep it: lower-cased words, at most 100 characters; None for
     one that looks like an e-mail address or a phone number (personal data is not kept)."""
+    query = unicodedata.normalize("NFKC", query)
     if _PERSONAL.search(query):
         return None
-    normalised = " ".join(words(query))[:100].strip()
-    return normalised or None
+    found = words(query)
+    if all(is_stop_word(w) for w in found):  # "die", "an die und": nothing a missing article could answer
+        return None
+    return " ".join(found)[:100].strip() or None
 
 
 def iso_week(day: date) -> str:

@@ -106,6 +106,20 @@ def test_analytics_keep_normalised_queries_and_nothing_personal() -> None:
     assert analytics_query("Rückruf 0171 2345678") is None
     assert analytics_query("SR-10427 Status") == "sr 10427 status"
     assert analytics_query("?!") is None
+    for personal in (  # found by an outside probe: each was kept
+        "Qzwk hans＠gmx.net",
+        "hans.zqxw (at) gmx.net",
+        "hans.zqxw[at]gmx[dot]net",
+        "Frau Müller",
+        "Termin bei Dr. Schmidt",
+        "https://evil.example/x?token=abc",
+        "Qzwk s3cr3tT0k3nABCDEFGH12345",
+        "Rückruf ０１７１ ２３４５６７８",
+    ):
+        assert analytics_query(personal) is None, personal
+    assert analytics_query("Termin verschieben") == "termin verschieben"
+    assert analytics_query("an die und") is None  # stop words only: no missing article
+    assert analytics_query("Rechnung 2026") == "rechnung 2026"
     assert iso_week(date(2026, 11, 29)) == "2026-W48"
     assert iso_week(date(2027, 1, 1)) == "2026-W53"
 
@@ -131,3 +145,24 @@ def test_the_word_set_has_every_word_few_strangers_and_survives_the_snapshot(tmp
     words.write(tmp_path / "words.bloom")
     again = WordSet.read(tmp_path / "words.bloom")
     assert all(w in again for w in known) and "fremd1" not in WordSet.of(())
+
+
+def test_a_synonym_of_a_compound_adds_to_its_parts_instead_of_replacing_them(tmp_path: Path) -> None:
+    """Found by an outside probe: with "Spamordner" = "Junk" saved, "Spamordner" found only the English
+    article and lost "E-Mails landen im Spam-Ordner"."""
+    from infra.local.kb_demo import SYNONYMS
+    from infra.local.kb_queries import demo_articles
+    from kb.index import build
+
+    directory = tmp_path / "index"
+    build(
+        directory,
+        demo_articles(),
+        forms=dictionary_forms(),
+        synonyms=[*SYNONYMS, ["Spamordner", "Junk"], ["Terminerinnerung", "Reminder"]],
+    )
+    index = SearchIndex(directory)
+    spam = [hit.title for hit in index.search("Spamordner", limit=5)]
+    assert "E-Mails landen im Spam-Ordner" in spam
+    reminders = [hit.title for hit in index.search("Terminerinnerung", limit=5)]
+    assert any("Erinnerung" in title for title in reminders), reminders
