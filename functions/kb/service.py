@@ -189,7 +189,7 @@ class KbService:
         caller.require_agent()
         if week is None:
             week = iso_week(self.clock.now().date())
-        elif not _WEEK.match(week):
+        elif not _WEEK.match(week) or not _is_week(week):  # 2025-W53 does not exist
             raise Invalid("request.invalid", fields=[FieldError("week", "field.iso_week")])
         counts = sorted(self.store.search_counts(week), key=lambda c: (-c.count, c.query))
         return models.SearchAnalytics(
@@ -395,6 +395,14 @@ def analytics_query(query: str) -> str | None:
     if all(is_stop_word(w) for w in found):  # "die", "an die und": nothing a missing article could answer
         return None
     return " ".join(found)[:100].strip() or None
+
+
+def _is_week(week: str) -> bool:
+    try:
+        date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+    except ValueError:
+        return False
+    return True
 
 
 def iso_week(day: date) -> str:

@@ -425,6 +425,13 @@ def test_searches_that_found_nothing_and_tickets_sent_anyway_are_counted_per_wee
     assert not any("qqqj" in row["query"] for row in report.body["no_results"])
     last_year = accounts.call("GET", "/agent/kb/search-analytics", token=agent, query={"week": "2025-W48"})
     assert last_year.body == {"week": "2025-W48", "no_results": [], "tickets": []}
+    for missing in ("2025-W53", "0000-W01"):  # shaped like a week, but none (outside probe)
+        none = accounts.call("GET", "/agent/kb/search-analytics", token=agent, query={"week": missing})
+        assert (none.status, set(none.error["fields"])) == (422, {"week"}), missing
+    assert (
+        accounts.call("GET", "/agent/kb/search-analytics", token=agent, query={"week": "2026-W53"}).status
+        == 200
+    )
     bad = accounts.call("GET", "/agent/kb/search-analytics", token=agent, query={"week": "2026-48"})
     assert bad.status == 422 and set(bad.error["fields"]) == {"week"}
     assert accounts.call("GET", "/agent/kb/search-analytics", token=kb["customer"].access_token).status == 403
