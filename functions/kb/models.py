@@ -110,7 +110,7 @@ SynonymWord = Annotated[
         description="One word: letters, an inner hyphen allowed",
     ),
 ]
-WEEK_PATTERN = r"^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$"
+WEEK_PATTERN = r"^[1-9][0-9]{3}-W(0[1-9]|[1-4][0-9]|5[0-3])$"  # W53 only in the years that have one (checked)
 
 
 class SynonymsIn(InputModel):

@@ -425,7 +425,7 @@ def test_searches_that_found_nothing_and_tickets_sent_anyway_are_counted_per_wee
     assert not any("qqqj" in row["query"] for row in report.body["no_results"])
     last_year = accounts.call("GET", "/agent/kb/search-analytics", token=agent, query={"week": "2025-W48"})
     assert last_year.body == {"week": "2025-W48", "no_results": [], "tickets": []}
-    for missing in ("2025-W53", "0000-W01"):  # shaped like a week, but none (outside probe)
+    for missing in ("2025-W53", "0000-W01"):  # not in the calendar, not a year (outside probe)
         none = accounts.call("GET", "/agent/kb/search-analytics", token=agent, query={"week": missing})
         assert (none.status, set(none.error["fields"])) == (422, {"week"}), missing
     assert (
