@@ -56,9 +56,17 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(PY) -m mypy functions
 
-template: $(VENV)/.installed $(SAM_VENV)/.installed
+# The bundles are built again only when something they are built from changed (a fresh checkout always
+# builds); the stamp is the time of the last build
+# (folders too: a file added or deleted changes its folder's time).
+BUILD_INPUTS := template.yaml $(shell find functions \( -type d -o -name '*.py' -o -name '*.txt' -o -name '*.html' -o -name 'Makefile' \) -not -path '*/__pycache__*')
+
+template: $(VENV)/.installed $(SAM_VENV)/.installed .aws-sam/build/.stamp
 	$(SAM) validate --lint --template template.yaml
+
+.aws-sam/build/.stamp: $(BUILD_INPUTS) $(SAM_VENV)/.installed
 	$(SAM) build --template template.yaml --build-dir .aws-sam/build --parallel
+	touch $@
 
 unit: $(VENV)/.installed
 	$(PY) -m pytest tests/unit -q
