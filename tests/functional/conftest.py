@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import uuid
 from collections.abc import Iterator
@@ -154,6 +155,53 @@ class AccountsDriver:
         tokens = identity.sign_in(email, PASSWORD)
         return Account(email, full_name, PASSWORD, tokens.access_token, tokens.refresh_token or "", user_id)
 
+    def seeded_organisation(self, admin: Account, name: str, members: list[Account]) -> str:
+        """An organisation that only needs to exist, with its admin and members: written as creating it
+        and accepting invitations would leave it (no requests, no mails). Tests about organisations
+        use `organisation` and `join`."""
+        from accounts.records import MemberRecord, OrganisationRecord
+        from accounts.settings import api_settings
+        from accounts.store import AccountsStore
+        from shared.directory import organisation_key
+        from shared.dynamo import to_item
+        from shared.ids import new_id
+
+        resources = self.aws.resolver.physical_ids
+        store = AccountsStore(self.aws.client("dynamodb"), resources["AccountsTable"])
+        now = "2026-01-01T00:00:00Z"
+        org = OrganisationRecord(
+            new_id(),
+            name,
+            api_settings().default_licensed_practitioners,
+            1 + len(members),
+            1,
+            now,
+            admin.user_id,
+        )
+        founder = store.get_user(admin.user_id)
+        assert founder is not None
+        store.create_organisation(dataclasses.replace(org, member_count=1), founder, now)
+        for member in members:
+            store._run_membership_change(
+                [
+                    store._member_put(
+                        MemberRecord(
+                            org.org_id, member.user_id, member.full_name, member.email, "member", now
+                        )
+                    ),
+                    store._profile_join(member.user_id, org.org_id, name, "member"),
+                    {
+                        "Update": {
+                            "TableName": resources["AccountsTable"],
+                            "Key": organisation_key(org.org_id),
+                            "UpdateExpression": "ADD member_count :one",
+                            "ExpressionAttributeValues": to_item({":one": 1}),
+                        }
+                    },
+                ]
+            )
+        return org.org_id
+
     def organisation(self, admin: Account, name: str = "Praxis Muster") -> str:
         created = self.call("POST", "/organisations", token=admin.access_token, json_body={"name": name})
         assert created.status == 201, created.body
@@ -261,10 +309,9 @@ def anonymous_body(**overrides: Any) -> dict[str, Any]:
 def people(accounts: AccountsDriver) -> dict[str, Any]:
     admin = accounts.account("admin", "Dr. Anna Schmidt")
     colleague = accounts.account("colleague", "Jonas Weber")
-    org_id = accounts.organisation(admin, "Praxis Dr. Schmidt")
-    accounts.join(admin, org_id, colleague)
+    org_id = accounts.seeded_organisation(admin, "Praxis Dr. Schmidt", [colleague])
     outsider = accounts.account("outsider", "Olga Außen")
-    accounts.organisation(outsider, "Praxis Anders")
+    accounts.seeded_organisation(outsider, "Praxis Anders", [])
     agent = accounts.make_agent(accounts.account("agent", "Sabine Support"))
     return {"admin": admin, "colleague": colleague, "outsider": outsider, "agent": agent, "org_id": org_id}
 
