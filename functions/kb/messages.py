@@ -16,6 +16,10 @@ MESSAGES: Catalogue = {
         "de": "Der Ordner enthält noch Artikel. Verschieben oder löschen Sie diese zuerst.",
         "en": "The folder still holds articles. Move or delete them first.",
     },
+    "field.synonym_repeated": {
+        "de": "Jedes Wort darf nur einmal in der Liste stehen (Groß-/Kleinschreibung und Umlaute zählen nicht).",
+        "en": "Each word may stand in the list only once (case and umlauts aside).",
+    },
     "field.iso_week": {
         "de": "Bitte eine Kalenderwoche wie 2026-W48 angeben.",
         "en": "Please give an ISO week such as 2026-W48.",

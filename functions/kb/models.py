@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from shared.validation import InputModel, Multiline, OutputModel
 
@@ -113,8 +114,27 @@ SynonymWord = Annotated[
 WEEK_PATTERN = r"^[1-9][0-9]{3}-W(0[1-9]|[1-4][0-9]|5[0-3])$"  # W53 only in the years that have one (checked)
 
 
+def _distinct(groups: list[list[str]]) -> list[list[str]]:
+    """Every word once in the whole list (compared as search compares them: case and umlauts aside),
+    so no group is a no-op and no word means two things (outside probe)."""
+    import unicodedata
+
+    seen: set[str] = set()
+    for group in groups:
+        for word in group:
+            folded = "".join(
+                c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c)
+            )
+            if folded in seen:
+                raise PydanticCustomError("synonym_repeated", "a word stands in the list more than once")
+            seen.add(folded)
+    return groups
+
+
 class SynonymsIn(InputModel):
-    groups: list[Annotated[list[SynonymWord], Field(min_length=2, max_length=20)]] = Field(
+    groups: Annotated[
+        list[Annotated[list[SynonymWord], Field(min_length=2, max_length=20)]], AfterValidator(_distinct)
+    ] = Field(
         max_length=500,
         description="Groups of words that mean the same (e.g. Passwort, Kennwort); a query word finds "
         "the articles of every word of its group",

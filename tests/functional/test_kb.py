@@ -390,6 +390,9 @@ def test_agents_edit_the_synonyms_and_search_uses_them_after_the_rebuild(
     )
     assert bad.status == 422
     assert set(bad.error["fields"]) == {"groups[0][0]", "groups[0][1]", "groups[1]"}
+    for repeated in ([["Passwort", "passwort"]], [["Gebühren", "Kosten"], ["Gebuhren", "Preis"]]):  # probe
+        twice = accounts.call("PUT", "/agent/kb/synonyms", token=agent, json_body={"groups": repeated})
+        assert (twice.status, set(twice.error["fields"])) == (422, {"groups"}), repeated
     assert accounts.call("GET", "/agent/kb/synonyms", token=customer).status == 403
     assert accounts.call("PUT", "/agent/kb/synonyms", token=customer, json_body={"groups": []}).status == 403
 
