@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kb import privacy as kb_privacy
 from kb.index import IndexedArticle, build, pack
-from kb.morphology import Morphology
+from kb.morphology import shared
 from kb.settings import indexer_settings
 from kb.snapshots import S3Snapshots, Snapshots
 from kb.store import KbStore
@@ -30,7 +30,7 @@ from shared.log import get_logger
 logger = get_logger("kb-indexer")
 
 
-_FORMS = Morphology()
+_FORMS = shared()
 
 
 def rebuild(store: KbStore, snapshots: Snapshots) -> tuple[str, int]:

@@ -107,3 +107,10 @@ class Morphology:
                 if lemma in lemmas:
                     found[form].append(lemma)
         return dict(found)
+
+
+@cache
+def shared() -> Morphology:
+    """The process's one dictionary (the indexer's, and the benchmarks' and tests' that build as it
+    builds): loaded once, at its first use."""
+    return Morphology()

@@ -224,7 +224,7 @@ def demo_index(
 
 @cache
 def dictionary_forms() -> Morphology:
-    """The indexer's dictionary, loaded once per process (2–3 s)."""
-    from kb.morphology import Morphology
+    """The indexer's dictionary, loaded once per process (2–3 s) and shared with the indexer."""
+    from kb.morphology import shared
 
-    return Morphology()
+    return shared()
