@@ -106,7 +106,7 @@ class Privacy(AccountsCore):
         status = export.status
         if status == "pending" and iso(self.clock.now()) > export.deadline_at:
             status = "failed"  # type: ignore[assignment]
-        ready = status == "ready" and self.exports is not None
+        exports = self.exports if status == "ready" else None
         return models.ExportStatus(
             id=export.export_id,
             status=status,
@@ -114,10 +114,10 @@ class Privacy(AccountsCore):
             deadline_at=export.deadline_at,
             parts_done=done,
             parts_missing=missing,
-            download_url=self.exports.download_url(export.export_id, _filename(export), DOWNLOAD_SECONDS)
-            if ready and self.exports
+            download_url=exports.download_url(export.export_id, _filename(export), DOWNLOAD_SECONDS)
+            if exports
             else None,
-            expires_at=iso(_parse(export.requested_at) + timedelta(days=ARCHIVE_DAYS)) if ready else None,
+            expires_at=iso(_parse(export.requested_at) + timedelta(days=ARCHIVE_DAYS)) if exports else None,
         )
 
     def export_account_part(self, request: PrivacyRequest) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from kb.store import KbStore
 from kb.text import plain_text
 from shared import aws, privacy, wiring
 from shared.clock import SystemClock
+from shared.events import EventPublisher
 from shared.ids import new_id
 from shared.log import get_logger
 
@@ -54,11 +55,16 @@ def rebuild(store: KbStore, snapshots: Snapshots) -> tuple[str, int]:
     return version, count
 
 
+@cache
+def _publisher() -> EventPublisher:
+    """Says a privacy part is done; built at the first request, once per instance."""
+    return wiring.publisher(indexer_settings().event_bus_name, "portal.kb", SystemClock())
+
+
 def _privacy(store: KbStore, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Does the knowledge base's part of the privacy requests among the records; returns the others
     (change notices)."""
-    settings = indexer_settings()
-    publisher = wiring.publisher(settings.event_bus_name, "portal.kb", SystemClock())
+    publisher = _publisher()
     changes = []
     for item in records:
         body = json.loads(item.get("body") or "{}")

@@ -170,9 +170,9 @@ class TicketsPrivacy(TicketsCore):
                 return
             except Conflict:
                 reloaded = self.store.get_ticket(ticket.ticket_id)
-                if reloaded is None or attempt == ATTEMPTS - 1:
-                    if reloaded is None:
-                        return
+                if reloaded is None:
+                    return  # deleted meanwhile: nothing left to change
+                if attempt == ATTEMPTS - 1:
                     raise
                 ticket = reloaded
 
@@ -192,21 +192,17 @@ class TicketsPrivacy(TicketsCore):
             self.store.disown_attachments(
                 ticket_id, [a.attachment_id for a in view.attachments if a.owner_id == request.user_id]
             )
-        ticket = view.ticket
-        if ticket.last_comment_by_name in names or (
-            request.user_id and ticket.last_comment_by_id == request.user_id
-        ):
-            self._retry(
-                ticket,
-                lambda t: (
-                    dataclasses.replace(
-                        t, last_comment_by_id=None, last_comment_by_name=ERASED_NAME, version=t.version + 1
-                    )
-                    if t.last_comment_by_name in names
-                    or (request.user_id and t.last_comment_by_id == request.user_id)
-                    else None
-                ),
-            )
+        self._retry(  # the list's "last answer by": changed only while it names the person
+            view.ticket,
+            lambda t: (
+                dataclasses.replace(
+                    t, last_comment_by_id=None, last_comment_by_name=ERASED_NAME, version=t.version + 1
+                )
+                if t.last_comment_by_name in names
+                or (request.user_id and t.last_comment_by_id == request.user_id)
+                else None
+            ),
+        )
         return len(mine)
 
 

@@ -147,7 +147,10 @@ def test_use_everything_export_hand_over_erase_and_nothing_is_left(stack: Runnin
 
     # the inbox, and a helpful vote with a comment
     assert eventually(lambda: client.call("GET", "/inbox", me).json()["items"])
-    article_id = client.call("GET", "/kb/search", params={"q": "Termin"}).json()["items"][0]["id"]
+    # the demo's articles are indexed after the stack is up: on a fresh stack, wait for them
+    article_id = eventually(lambda: client.call("GET", "/kb/search", params={"q": "Termin"}).json()["items"])[
+        0
+    ]["id"]
     voted = client.call(
         "POST",
         f"/kb/articles/{article_id}/votes",
