@@ -554,7 +554,7 @@ def measure(requests: int) -> tuple[list[dict[str, Any]], dict[str, str]]:
             with cProfile.Profile() as profile:
                 for _ in range(requests):
                     ours()
-            pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(
+            pstats.Stats(profile, stream=sys.stderr).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(
                 "functions|powertools|pydantic", 45
             )
         counted.clear()

@@ -1,23 +1,30 @@
 """Runs each function of the template in its own process, as Lambda runs each in its own sandbox:
 its own environment (from the template), its own imports and cold start, one invocation at a time.
 What a function writes (its JSON log lines, an unhandled error's report) goes where Lambda sends it to
-CloudWatch: to `log_path` when given (appended, one line per record), else to this process's output."""
+CloudWatch: to `log_path` when given (appended, one line per record), else to this process's output.
+
+A function's process is a fresh interpreter (`python -m infra.local.lambda_runtime`) that imports
+only its handler and this module, not the parent's `__main__` as multiprocessing's spawn would; it
+talks to the stack over a socket pair with multiprocessing's Connection (pickled events and answers)."""
 
 from __future__ import annotations
 
 import importlib
 import io
 import json
-import multiprocessing
 import os
+import socket
+import subprocess
 import sys
 import threading
 import traceback
 import uuid
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
-from infra.local.template import ROOT
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -45,17 +52,9 @@ def _redirect_output(log_path: str) -> None:
     os.close(descriptor)
 
 
-def _serve(
-    connection: Any,
-    handler_path: str,
-    environment: dict[str, str],
-    code_dir: str,
-    name: str,
-    log_path: str | None = None,
-) -> None:
+def _serve(connection: Any, handler_path: str, code_dir: str, name: str, log_path: str | None = None) -> None:
     if log_path:
         _redirect_output(log_path)
-    os.environ.update(environment)
     sys.path.insert(0, code_dir)
     module_name, _, attribute = handler_path.rpartition(".")
     handler = getattr(importlib.import_module(module_name), attribute)
@@ -108,21 +107,29 @@ class FunctionProcess:
         self._connection: Any = None
 
     def start(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        parent, child = context.Pipe()
-        self._process = context.Process(
-            target=_serve,
-            args=(child, self._handler, self._environment, self._code_dir, self.logical_id, self.log_path),
-            daemon=True,
-            name=f"lambda-{self.logical_id}",
-        )
-        self._process.start()
-        self._connection = parent
+        ours, theirs = socket.socketpair()
+        with theirs:
+            self._process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "infra.local.lambda_runtime",
+                    str(theirs.fileno()),
+                    self._handler,
+                    self._code_dir,
+                    self.logical_id,
+                    self.log_path or "",
+                ],
+                cwd=ROOT,
+                env={**os.environ, **self._environment},
+                pass_fds=(theirs.fileno(),),
+            )
+        self._connection = Connection(ours.detach())
 
     def invoke(self, event: dict[str, Any]) -> tuple[bool, Any]:
         """(True, result) or (False, error) as Lambda would report an unhandled error."""
         with self._lock:
-            if self._process is None or not self._process.is_alive():
+            if self._process is None or self._process.poll() is not None:
                 self.start()
             self._connection.send(event)
             ok, result = self._connection.recv()
@@ -131,5 +138,13 @@ class FunctionProcess:
     def stop(self) -> None:
         if self._process is not None:
             self._process.terminate()
-            self._process.join(timeout=5)
+            self._process.wait(timeout=5)
             self._process = None
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+if __name__ == "__main__":
+    descriptor, handler_path, code_dir, name, log_path = sys.argv[1:]
+    _serve(Connection(int(descriptor)), handler_path, code_dir, name, log_path or None)

@@ -114,8 +114,8 @@ class LocalStack:
                 props.get("CodeUri", globals_.get("CodeUri", ".")),
                 log_path=None if self.function_log is None else str(self.function_log),
             )
-        for process in self.functions.values():
-            process.start()
+        # Each function's process starts at its first invocation, as Lambda starts a sandbox: a
+        # function nobody calls costs nothing, and the first call pays its cold start.
         self._websockets = LocalWebSocketApi(
             self.resolver, self.functions, self.websocket_port, self.activity
         )
