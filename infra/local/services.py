@@ -72,6 +72,10 @@ class DynamoDBLocal:
         self._process = subprocess.Popen(
             [
                 java,
+                # C1 only and one GC thread: a test run's few thousand requests never repay C2's
+                # compiling (half the JVM's CPU; 1.6 → 1.0 s to start), and the machine has 2 cores
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
                 f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
                 "-jar",
                 str(jar),
