@@ -20,7 +20,7 @@ from kb.snapshots import Snapshots
 from kb.store import ArticleRecord, FolderRecord, KbStore, SynonymsRecord
 from kb.text import is_stop_word, words
 from shared.clock import Clock, iso
-from shared.errors import Conflict, FieldError, Invalid, NotFound, RateLimited
+from shared.errors import Conflict, FieldError, Invalid, NotFound
 from shared.events import DomainEvent, EventPublisher, publish_after_commit
 from shared.identity import Caller
 from shared.ids import new_id, token_digest
@@ -234,15 +234,13 @@ class KbService:
         self, token: str, article_id: str, vote: models.VoteIn, source_ip: str
     ) -> models.VoteResult:
         """The browser picks its own token, so one source address gets a limited number of votes an hour."""
-        allowed, retry_after = self.limiter.allow(
+        self.limiter.check(
             "kb-vote-source",
             source_ip,
             limit=self.settings.requests_per_source_per_hour,
             window_seconds=3600,
             now=self.clock.now(),
         )
-        if not allowed:
-            raise RateLimited("request.rate_limited", retry_after_seconds=retry_after)
         return self.vote(f"anonymous:{token}", article_id, vote)
 
     def vote(self, voter: str, article_id: str, vote: models.VoteIn) -> models.VoteResult:
