@@ -25,10 +25,7 @@ from accounts.store import (
 )
 from shared import sessions
 from shared.clock import Clock
-from shared.errors import (
-    NotFound,
-    RateLimited,
-)
+from shared.errors import NotFound
 from shared.events import DomainEvent, EventPublisher, publish_after_commit
 from shared.i18n import Language
 from shared.ids import new_id, new_token, token_digest
@@ -66,15 +63,13 @@ class AccountsCore:
         return f"{str(self.settings.portal_url).rstrip('/')}/{path}#token={token}"
 
     def _limit_source(self, action: str, source_ip: str) -> None:
-        allowed, retry_after = self.limiter.allow(
+        self.limiter.check(
             f"{action}-source",
             source_ip,
             limit=self.settings.requests_per_source_per_hour,
             window_seconds=3600,
             now=self.clock.now(),
         )
-        if not allowed:
-            raise RateLimited("request.rate_limited", retry_after_seconds=retry_after)
 
     def _mail_allowed(self, email: str, kind: str) -> bool:
         """Caps the mails one address receives, silently: the answer must not differ."""

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from shared.dynamo import record
 
 TokenKind = Literal["activation", "password_reset", "invitation", "email_change"]
 
@@ -68,3 +72,34 @@ class OrganisationView:
     organisation: OrganisationRecord
     members: list[MemberRecord]
     invitations: list[InvitationRecord]
+
+
+# --- from a stored item's attributes, and what an item of a record holds besides its keys ------
+
+
+def user_record(values: Mapping[str, Any]) -> UserRecord:
+    return record(UserRecord, values)
+
+
+def organisation_record(values: Mapping[str, Any]) -> OrganisationRecord:
+    return record(OrganisationRecord, values)
+
+
+def member_record(values: Mapping[str, Any]) -> MemberRecord:
+    return record(MemberRecord, values)
+
+
+def invitation_record(values: Mapping[str, Any]) -> InvitationRecord:
+    return record(InvitationRecord, values)
+
+
+def user_attributes(user: UserRecord) -> dict[str, Any]:
+    """What a new profile stores (organisation fields come later, with a membership)."""
+    values = dataclasses.asdict(user)
+    for joined_later in ("organisation_id", "organisation_name", "role"):
+        values.pop(joined_later)
+    return values
+
+
+def organisation_attributes(org: OrganisationRecord) -> dict[str, Any]:
+    return dataclasses.asdict(org)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from accounts.organisations_store import OrganisationsStore, _user, _user_attributes
+from accounts.organisations_store import OrganisationsStore
 from accounts.privacy_store import PrivacyStore
 from accounts.records import (
     InvitationRecord,
@@ -29,6 +29,8 @@ from accounts.records import (
     TokenKind,
     TokenRecord,
     UserRecord,
+    user_attributes,
+    user_record,
 )
 from shared import directory
 from shared.cursors import CursorCodec
@@ -44,6 +46,7 @@ from shared.dynamo import (
     from_item,
     is_conditional_failure,
     key,
+    put_new_part,
     query_all,
     to_item,
 )
@@ -77,16 +80,13 @@ class AccountsStore(OrganisationsStore, PrivacyStore):
     # --- single-use tokens -------------------------------------------------------------------
 
     def _token_put(self, record: TokenRecord) -> Any:
-        return {
-            "Put": {
-                "TableName": self._table,
-                "Item": {
-                    **token_key(record.digest),
-                    **to_item({"kind": record.kind, "expires_at": record.expires_epoch, "data": record.data}),
-                },
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
-        }
+        return put_new_part(
+            self._table,
+            {
+                **token_key(record.digest),
+                **to_item({"kind": record.kind, "expires_at": record.expires_epoch, "data": record.data}),
+            },
+        )
 
     def put_token(self, record: TokenRecord) -> None:
         put = self._token_put(record)["Put"]
@@ -161,7 +161,7 @@ class AccountsStore(OrganisationsStore, PrivacyStore):
     def get_user(self, user_id: str) -> UserRecord | None:
         """The profile; for the caller, the session check's read of it (shared.directory)."""
         values = directory.read_profile_item(self._db, self._table, user_id)
-        return _user(values) if values else None
+        return user_record(values) if values else None
 
     def create_user(self, user: UserRecord, activation_digest: str) -> None:
         """Profile, e-mail claim and the spent activation token in one transaction."""
@@ -190,22 +190,10 @@ class AccountsStore(OrganisationsStore, PrivacyStore):
     def _new_user(self, user: UserRecord) -> list[Any]:
         """The transaction parts of a new person: the address claimed (unique) and the profile."""
         # GSI2 lists every user (the inbox's broadcast sender reads it in pages).
-        profile = {**_user_attributes(user), **users_index_keys(user.created_at, user.user_id)}
+        profile = {**user_attributes(user), **users_index_keys(user.created_at, user.user_id)}
         return [
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": {**email_key(user.email), **to_item({"user_id": user.user_id})},
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": {**user_key(user.user_id), **to_item(profile)},
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
+            put_new_part(self._table, {**email_key(user.email), **to_item({"user_id": user.user_id})}),
+            put_new_part(self._table, {**user_key(user.user_id), **to_item(profile)}),
         ]
 
     def sessions_valid_after(self, user_id: str) -> int:
@@ -243,13 +231,7 @@ class AccountsStore(OrganisationsStore, PrivacyStore):
         spent, together: LinkInvalid for a spent link, Conflict when another account has the address."""
         items: list[dict[str, Any]] = [
             self._token_consume(digest),
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": {**email_key(new_email), **to_item({"user_id": user.user_id})},
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
+            put_new_part(self._table, {**email_key(new_email), **to_item({"user_id": user.user_id})}),
             {
                 "Delete": {
                     "TableName": self._table,
@@ -269,17 +251,7 @@ class AccountsStore(OrganisationsStore, PrivacyStore):
             },
         ]
         if user.organisation_id:
-            items.append(
-                {
-                    "Update": {
-                        "TableName": self._table,
-                        "Key": member_key(user.organisation_id, user.user_id),
-                        "UpdateExpression": "SET email = :e",
-                        "ConditionExpression": "attribute_exists(PK)",
-                        "ExpressionAttributeValues": to_item({":e": new_email}),
-                    }
-                }
-            )
+            items.append(self._membership_copy(user.organisation_id, user.user_id, "email", new_email))
         try:
             self._db.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
         except ClientError as error:
@@ -320,20 +292,22 @@ class AccountsStore(OrganisationsStore, PrivacyStore):
             }
         ]
         if full_name is not None and user.organisation_id:
-            items.append(
-                {
-                    "Update": {
-                        "TableName": self._table,
-                        "Key": member_key(user.organisation_id, user.user_id),
-                        "UpdateExpression": "SET full_name = :n",
-                        "ConditionExpression": "attribute_exists(PK)",
-                        "ExpressionAttributeValues": to_item({":n": full_name}),
-                    }
-                }
-            )
+            items.append(self._membership_copy(user.organisation_id, user.user_id, "full_name", full_name))
         try:
             self._db.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
         except ClientError as error:
             if cancellation_reasons(error):
                 raise Conflict("request.conflict_retry") from None
             raise
+
+    def _membership_copy(self, org_id: str, user_id: str, attribute: str, value: str) -> dict[str, Any]:
+        """The transaction part that changes a profile attribute's copy in the person's membership."""
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": member_key(org_id, user_id),
+                "UpdateExpression": f"SET {attribute} = :v",
+                "ConditionExpression": "attribute_exists(PK)",
+                "ExpressionAttributeValues": to_item({":v": value}),
+            }
+        }

@@ -17,8 +17,9 @@ from urllib.parse import quote
 from aws_lambda_powertools import Logger
 
 from inbox.events import InvoiceDetail, LicenceDetail, TicketData, TicketDetail
+from inbox.records import Kind
 from inbox.service import message_of
-from inbox.store import InboxStore, Kind
+from inbox.store import InboxStore
 from shared import replies
 from shared.clock import Clock, iso
 from shared.directory import Directory

@@ -18,7 +18,8 @@ from ulid import ULID
 
 from inbox import models, unsubscribe
 from inbox.folding import fold, searchable
-from inbox.store import BroadcastRecord, InboxStore, Kind, MessageRecord, StateRecord
+from inbox.records import BroadcastRecord, Kind, MessageRecord, StateRecord
+from inbox.store import InboxStore
 from shared.clock import Clock, iso
 from shared.directory import Directory
 from shared.errors import NotFound

@@ -1,4 +1,6 @@
-"""DynamoDB access of the inbox domain: the only module that builds its keys.
+"""DynamoDB access of the inbox domain: this store and its parts (inbox/broadcasts_store.py,
+inbox/privacy_store.py) are the only modules that build its keys (the partitions several use:
+inbox/keys.py).
 
   USER#<user>        MSG#<message id>   a message (a ULID taken when it is stored: the read watermark
                                         compares with it)
@@ -19,20 +21,21 @@ the preferences and the newest messages together.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from inbox.folding import searchable
+from inbox.broadcasts_store import BroadcastsStore
+from inbox.keys import named_id, seen_partition, user_partition
+from inbox.privacy_store import PrivacyStore
+from inbox.records import Kind, MessageRecord, Page, StateRecord, state_record
 from shared.cursors import CursorCodec
 from shared.dynamo import (
     cancellation_reasons,
     conditional_put,
-    delete_all,
     from_item,
     key,
-    query_all,
+    put_new_part,
     record,
     to_item,
 )
@@ -43,78 +46,8 @@ from shared.retention import expires_epoch
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-Kind = Literal["ticket", "marketing", "invoice"]
 
-
-@dataclass(frozen=True)
-class MessageRecord:
-    message_id: str
-    kind: Kind
-    subject: str
-    body: str
-    created_at: str
-    search_text: str
-    ticket_id: str | None = None
-    case_number: str | None = None
-    link: str | None = None
-    body_html: str | None = None  # Markdown rendered safely (broadcasts, agents' answers)
-    read_flag: bool | None = None
-    flag_at: str | None = None
-
-
-@dataclass(frozen=True)
-class StateRecord:
-    unread: int = 0
-    read_before: str = ""
-    synced_at: str = ""
-    exists: bool = False
-
-    def is_read(self, message: MessageRecord) -> bool:
-        """A flag set after the last "mark all read" wins; otherwise that watermark decides."""
-        if message.read_flag is not None and (message.flag_at or "") > self.read_before:
-            return message.read_flag
-        return message.message_id <= self.read_before
-
-
-@dataclass(frozen=True)
-class BroadcastRecord:
-    broadcast_id: str
-    subject: str
-    body: str
-    created_at: str
-    created_by: str
-    organisation_ids: list[str] = dataclasses.field(default_factory=list)
-
-    def reaches(self, organisation_id: str | None) -> bool:
-        return not self.organisation_ids or (
-            organisation_id is not None and organisation_id in self.organisation_ids
-        )
-
-
-@dataclass(frozen=True)
-class Page:
-    state: StateRecord
-    marketing_emails: bool
-    messages: list[MessageRecord]
-    next_cursor: str | None
-
-
-def _user(user_id: str) -> str:
-    return f"USER#{user_id}"
-
-
-def _state(values: dict[str, Any] | None) -> StateRecord:
-    if not values:
-        return StateRecord()
-    return StateRecord(
-        unread=int(values.get("unread", 0)),
-        read_before=values.get("read_before", ""),
-        synced_at=values.get("synced_at", ""),
-        exists=True,
-    )
-
-
-class InboxStore:
+class InboxStore(BroadcastsStore, PrivacyStore):
     def __init__(
         self, client: DynamoDBClient, table: str, cursors: CursorCodec | None = None, message_days: int = 730
     ) -> None:
@@ -123,108 +56,17 @@ class InboxStore:
         self._cursors = cursors or CursorCodec.disabled()
         self._message_days = message_days  # a message (its copy of a mail) is kept this long
 
-    # --- a person's data (export, erasure) ----------------------------------------------------
-
-    def everything_of(self, user_id: str) -> tuple[list[MessageRecord], StateRecord, bool]:
-        """Every message of a person, their state and whether they want marketing mails."""
-        items = query_all(
-            self._db,
-            TableName=self._table,
-            KeyConditionExpression="PK = :p",
-            ExpressionAttributeValues={":p": {"S": _user(user_id)}},
-            ConsistentRead=True,
-        )
-        messages = [record(MessageRecord, i) for i in items if str(i["SK"]).startswith("MSG#")]
-        state = _state(next((i for i in items if i["SK"] == "STATE"), None))
-        prefs = next((i for i in items if i["SK"] == "PREFS"), None) or {}
-        return messages, state, bool(prefs.get("marketing_emails", True))
-
-    def forget(self, user_id: str) -> int:
-        """Deletes a person's partition (messages, state, preferences) and their seen-markers."""
-        deleted = 0
-        for partition in (_user(user_id), f"SEEN#{user_id}"):
-            keys = query_all(
-                self._db,
-                TableName=self._table,
-                KeyConditionExpression="PK = :p",
-                ExpressionAttributeValues={":p": {"S": partition}},
-                ProjectionExpression="PK, SK",
-            )
-            # the pointers from people named in this inbox's messages to it go too
-            keys += [{"PK": str(k["SK"]), "SK": user_id} for k in keys if str(k["SK"]).startswith("NAMED#")]
-            delete_all(self._db, self._table, keys)
-            deleted += len(keys)
-        return deleted
-
-    def named_in(self, identities: list[str]) -> set[str]:
-        """The inboxes holding messages that may name one of these people; the pointers are deleted."""
-        found: set[str] = set()
-        for identity in identities:
-            items = query_all(
-                self._db,
-                TableName=self._table,
-                KeyConditionExpression="PK = :p",
-                ExpressionAttributeValues={":p": {"S": f"NAMED#{token_digest(identity)}"}},
-                ProjectionExpression="PK, SK",
-            )
-            found |= {str(i["SK"]) for i in items}
-            delete_all(self._db, self._table, items)
-        return found
-
-    def scrub(self, user_id: str, names: list[str], replacement: str) -> int:
-        """Rewrites the messages of one inbox that name a person (an erased one): each name becomes the
-        replacement in subject and text, and the search text follows. Returns how many changed."""
-        items = query_all(
-            self._db,
-            TableName=self._table,
-            KeyConditionExpression="PK = :p AND begins_with(SK, :m)",
-            ExpressionAttributeValues={":p": {"S": _user(user_id)}, ":m": {"S": "MSG#"}},
-        )
-        changed = 0
-        for item in items:
-            values = {f: str(item.get(f) or "") for f in ("subject", "body", "body_html")}
-            if not any(n in v for n in names for v in values.values()):
-                continue
-            for name in names:
-                values = {f: v.replace(name, replacement) for f, v in values.items()}
-            html = {":h": values["body_html"]} if values["body_html"] else {}
-            self._db.update_item(
-                TableName=self._table,
-                Key=key(str(item["PK"]), str(item["SK"])),
-                UpdateExpression="SET subject = :s, body = :b, search_text = :t"
-                + (", body_html = :h" if html else ""),
-                ExpressionAttributeValues=to_item(
-                    {
-                        ":s": values["subject"],
-                        ":b": values["body"],
-                        ":t": searchable(
-                            values["subject"], values["body"], str(item.get("case_number") or "")
-                        ),
-                        **html,
-                    }
-                ),
-            )
-            changed += 1
-        return changed
-
     # --- messages ----------------------------------------------------------------------------
 
     def _message_put(self, user_id: str, message: MessageRecord) -> Any:
-        return {
-            "Put": {
-                "TableName": self._table,
-                "Item": {
-                    **key(_user(user_id), f"MSG#{message.message_id}"),
-                    **to_item(
-                        {
-                            **dataclasses.asdict(message),
-                            "expires_at": expires_epoch(message.created_at, self._message_days),
-                        }
-                    ),
-                },
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
-        }
+        expires = expires_epoch(message.created_at, self._message_days)
+        return put_new_part(
+            self._table,
+            {
+                **key(user_partition(user_id), f"MSG#{message.message_id}"),
+                **to_item({**dataclasses.asdict(message), "expires_at": expires}),
+            },
+        )
 
     def _count(
         self, user_id: str, delta: int, extra_set: str = "", values: dict[str, Any] | None = None
@@ -232,20 +74,16 @@ class InboxStore:
         return {
             "Update": {
                 "TableName": self._table,
-                "Key": key(_user(user_id), "STATE"),
+                "Key": key(user_partition(user_id), "STATE"),
                 "UpdateExpression": "ADD unread :d" + (f" SET {extra_set}" if extra_set else ""),
                 "ExpressionAttributeValues": to_item({":d": delta, **(values or {})}),
             }
         }
 
     def _seen(self, user_id: str, source_id: str, expires_epoch: int) -> Any:
-        return {
-            "Put": {
-                "TableName": self._table,
-                "Item": {**key(f"SEEN#{user_id}", source_id), **to_item({"expires_at": expires_epoch})},
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
-        }
+        return put_new_part(
+            self._table, {**key(seen_partition(user_id), source_id), **to_item({"expires_at": expires_epoch})}
+        )
 
     def add_message(
         self,
@@ -269,8 +107,8 @@ class InboxStore:
             }
             for n in dict.fromkeys(named or [])
             for item_key in (
-                key(f"NAMED#{token_digest(n)}", user_id),
-                key(f"SEEN#{user_id}", f"NAMED#{token_digest(n)}"),
+                key(named_id(n), user_id),
+                key(seen_partition(user_id), named_id(n)),
             )
         ]
         try:
@@ -294,7 +132,7 @@ class InboxStore:
         request: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "PK = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": _user(user_id)}},
+            "ExpressionAttributeValues": {":pk": {"S": user_partition(user_id)}},
             "ScanIndexForward": False,
             "Limit": limit + 2,
             "ConsistentRead": True,
@@ -303,13 +141,13 @@ class InboxStore:
             request["FilterExpression"] = "attribute_not_exists(kind) OR kind = :k"
             request["ExpressionAttributeValues"][":k"] = {"S": kind}
         scope = f"inbox\n{kind or ''}"
-        start = self._cursors.decode(cursor, scope, {"PK", "SK"}, ("PK", _user(user_id)))
+        start = self._cursors.decode(cursor, scope, {"PK", "SK"}, ("PK", user_partition(user_id)))
         if start:
             request["ExclusiveStartKey"] = start
             request["Limit"] = limit
         response = self._db.query(**request)
         items = [from_item(i) for i in response.get("Items", [])]
-        state = _state(next((i for i in items if i["SK"] == "STATE"), None))
+        state = state_record(next((i for i in items if i["SK"] == "STATE"), None))
         prefs = next((i for i in items if i["SK"] == "PREFS"), {})
         messages = [record(MessageRecord, i) for i in items if i["SK"].startswith("MSG#")]
         return Page(
@@ -321,9 +159,9 @@ class InboxStore:
 
     def state(self, user_id: str) -> StateRecord:
         item = self._db.get_item(
-            TableName=self._table, Key=key(_user(user_id), "STATE"), ConsistentRead=True
+            TableName=self._table, Key=key(user_partition(user_id), "STATE"), ConsistentRead=True
         ).get("Item")
-        return _state(from_item(item) if item else None)
+        return state_record(from_item(item) if item else None)
 
     def newer(
         self, user_id: str, after_message_id: str, limit: int
@@ -333,13 +171,13 @@ class InboxStore:
             TableName=self._table,
             KeyConditionExpression="PK = :pk AND SK > :after",
             ExpressionAttributeValues={
-                ":pk": {"S": _user(user_id)},
+                ":pk": {"S": user_partition(user_id)},
                 ":after": {"S": f"MSG#{after_message_id}"},
             },
             ConsistentRead=True,
         )
         items = [from_item(i) for i in response.get("Items", [])]
-        state = _state(next((i for i in items if i["SK"] == "STATE"), None))
+        state = state_record(next((i for i in items if i["SK"] == "STATE"), None))
         messages = [record(MessageRecord, i) for i in items if i["SK"].startswith("MSG#")]
         return state, messages[:limit]
 
@@ -350,12 +188,14 @@ class InboxStore:
             "TableName": self._table,
             "KeyConditionExpression": "PK = :pk AND begins_with(SK, :m)",
             "FilterExpression": "contains(search_text, :q)",
-            "ExpressionAttributeValues": to_item({":pk": _user(user_id), ":m": "MSG#", ":q": folded_query}),
+            "ExpressionAttributeValues": to_item(
+                {":pk": user_partition(user_id), ":m": "MSG#", ":q": folded_query}
+            ),
             "ScanIndexForward": False,
             "Limit": limit * 4,
         }
         scope = f"inbox-search\n{folded_query}"
-        start = self._cursors.decode(cursor, scope, {"PK", "SK"}, ("PK", _user(user_id)))
+        start = self._cursors.decode(cursor, scope, {"PK", "SK"}, ("PK", user_partition(user_id)))
         if start:
             request["ExclusiveStartKey"] = start
         response = self._db.query(**request)
@@ -366,7 +206,10 @@ class InboxStore:
         response = self._db.batch_get_item(
             RequestItems={
                 self._table: {
-                    "Keys": [key(_user(user_id), f"MSG#{message_id}"), key(_user(user_id), "STATE")],
+                    "Keys": [
+                        key(user_partition(user_id), f"MSG#{message_id}"),
+                        key(user_partition(user_id), "STATE"),
+                    ],
                     "ConsistentRead": True,
                 }
             }
@@ -378,7 +221,7 @@ class InboxStore:
                 state = values
             else:
                 message = record(MessageRecord, values)
-        return message, _state(state)
+        return message, state_record(state)
 
     def set_read(
         self, user_id: str, message: MessageRecord, state: StateRecord, read: bool, flag_at: str
@@ -400,7 +243,7 @@ class InboxStore:
                     {
                         "Update": {
                             "TableName": self._table,
-                            "Key": key(_user(user_id), f"MSG#{message.message_id}"),
+                            "Key": key(user_partition(user_id), f"MSG#{message.message_id}"),
                             "UpdateExpression": "SET read_flag = :r, flag_at = :f",
                             "ConditionExpression": flag_condition,
                             "ExpressionAttributeValues": to_item(values),
@@ -418,7 +261,7 @@ class InboxStore:
         """One write, whatever the inbox's size: everything up to the watermark counts as read."""
         self._db.update_item(
             TableName=self._table,
-            Key=key(_user(user_id), "STATE"),
+            Key=key(user_partition(user_id), "STATE"),
             UpdateExpression="SET unread = :zero, read_before = :w",
             ExpressionAttributeValues=to_item({":zero": 0, ":w": watermark}),
         )
@@ -426,13 +269,13 @@ class InboxStore:
     def set_marketing_emails(self, user_id: str, wanted: bool) -> None:
         self._db.put_item(
             TableName=self._table,
-            Item={**key(_user(user_id), "PREFS"), **to_item({"marketing_emails": wanted})},
+            Item={**key(user_partition(user_id), "PREFS"), **to_item({"marketing_emails": wanted})},
         )
 
     def marketing_opt_outs(self, user_ids: list[str]) -> set[str]:
         if not user_ids:
             return set()
-        keys = [key(_user(u), "PREFS") for u in dict.fromkeys(user_ids)]
+        keys = [key(user_partition(u), "PREFS") for u in dict.fromkeys(user_ids)]
         found = set()
         for start in range(0, len(keys), 100):
             response = self._db.batch_get_item(
@@ -444,47 +287,7 @@ class InboxStore:
                     found.add(values["PK"].removeprefix("USER#"))
         return found
 
-    # --- broadcasts --------------------------------------------------------------------------
-
-    def put_broadcast(self, broadcast: BroadcastRecord) -> None:
-        self._db.put_item(
-            TableName=self._table,
-            Item={
-                **key("BROADCASTS", f"BROADCAST#{broadcast.broadcast_id}"),
-                **to_item(dataclasses.asdict(broadcast)),
-            },
-            ConditionExpression="attribute_not_exists(PK)",
-        )
-
-    def get_broadcast(self, broadcast_id: str) -> BroadcastRecord | None:
-        item = self._db.get_item(
-            TableName=self._table, Key=key("BROADCASTS", f"BROADCAST#{broadcast_id}")
-        ).get("Item")
-        return record(BroadcastRecord, from_item(item)) if item else None
-
-    def latest_broadcast_id(self) -> str:
-        response = self._db.query(
-            TableName=self._table,
-            KeyConditionExpression="PK = :p",
-            ExpressionAttributeValues={":p": {"S": "BROADCASTS"}},
-            ScanIndexForward=False,
-            Limit=1,
-            ProjectionExpression="broadcast_id",
-        )
-        items = response.get("Items", [])
-        return str(from_item(items[0])["broadcast_id"]) if items else ""
-
-    def broadcasts_after(self, broadcast_id: str) -> list[BroadcastRecord]:
-        items = query_all(
-            self._db,
-            TableName=self._table,
-            KeyConditionExpression="PK = :p AND SK > :after",
-            ExpressionAttributeValues={
-                ":p": {"S": "BROADCASTS"},
-                ":after": {"S": f"BROADCAST#{broadcast_id}"},
-            },
-        )
-        return [record(BroadcastRecord, i) for i in items]
+    # --- a user's copies of broadcasts -----------------------------------------------------
 
     def deliver_broadcasts(
         self, user_id: str, copies: list[MessageRecord], synced_at: str, previous: str
@@ -529,5 +332,3 @@ class InboxStore:
             ExpressionAttributeNames={"#s": "status"},
             ExpressionAttributeValues=to_item({":s": status, ":p": provider_id}),
         )
-
-    # --- recipients (read-only, accounts table) ---------------------------------------------

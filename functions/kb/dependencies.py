@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kb.service import IndexHolder, KbService
+from kb.index_holder import IndexHolder
+from kb.service import KbService
 from kb.settings import api_settings
 from kb.snapshots import S3Snapshots
 from kb.store import KbStore

@@ -5,22 +5,19 @@ loads the newest one at most every few seconds."""
 from __future__ import annotations
 
 import dataclasses
-import re
-import time
-import unicodedata
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from aws_lambda_powertools import Logger
 
 from kb import models
-from kb.snapshots import Snapshots
+from kb.analytics import analytics_query, is_week, iso_week
+from kb.index_holder import IndexHolder
+from kb.mapping import to_article, to_folder, to_hit, to_summary
 from kb.store import ArticleRecord, FolderRecord, KbStore, SynonymsRecord
-from kb.text import is_stop_word, words
 from shared.clock import Clock, iso
-from shared.errors import Conflict, FieldError, Invalid, NotFound, RateLimited
+from shared.errors import Conflict, FieldError, Invalid, NotFound
 from shared.events import DomainEvent, EventPublisher, publish_after_commit
 from shared.identity import Caller
 from shared.ids import new_id, token_digest
@@ -31,66 +28,9 @@ if TYPE_CHECKING:
     from kb.index import SearchIndex
     from kb.settings import KbApiSettings
 
-REBUILD_REQUEST_SECONDS = 60
 ANALYTICS_DAYS = 400  # search counts are kept a year and a bit, then expire (TTL)
 ANALYTICS_TOP = 50
-_WEEK = re.compile(models.WEEK_PATTERN)
-# What may identify someone: an address (also written "(at)", "[at]"), a domain or link, a phone-like
-# number (6+ digits, separators), a name after a salutation, a token-like string (letters and digits,
-# 12+ characters). Checked after NFKC, so full-width "＠" and digits count too.
-_PERSONAL = re.compile(
-    r"@|[(\[{<]\s*(?:at|ät|dot|punkt)\s*[)\]}>]|://|\bwww\.|\b[\w-]+\.(?:de|com|net|org|at|ch|eu|info|io|biz)\b"
-    r"|\d[\d\s/()+.-]{4,}\d|\b(?:frau|herr|fr|hr|dr|prof)\b\.?\s+\w"
-    r"|\b(?=\w*\d)(?=\w*[^\W\d])\w{12,}\b",
-    re.IGNORECASE,
-)
 INDEX_FORMAT = 3  # kb.index.FORMAT, the snapshot layout this code reads (a unit test keeps them equal)
-
-
-@dataclass
-class IndexHolder:
-    """The newest index snapshot, checked at most every `seconds` per instance."""
-
-    store: KbStore
-    snapshots: Snapshots
-    settings: KbApiSettings
-    version: str = ""
-    index: SearchIndex | None = None
-    checked_at: float = field(default=-1e18)
-    requested_at: float = field(default=-1e18)
-
-    def rebuild_due(self) -> bool:
-        """True at most once a minute per instance while there is no snapshot this code can read (a
-        fresh deployment, or a new index format): then the caller asks the indexer for one."""
-        now = time.monotonic()
-        if self.index is not None or now - self.requested_at < REBUILD_REQUEST_SECONDS:
-            return False
-        self.requested_at = now
-        return True
-
-    def get(self) -> SearchIndex | None:
-        now = time.monotonic()
-        if now - self.checked_at < self.settings.kb_index_cache_seconds and self.index is not None:
-            return self.index
-        self.checked_at = now
-        current = self.store.current_index()
-        if current is None:
-            self.index, self.version = None, ""
-            return None
-        version, object_key = current
-        if version != self.version:
-            directory = Path(self.settings.index_dir) / f"kb-index-{version}"
-            if not (directory / "meta.json").exists():
-                archive = Path(self.settings.index_dir) / f"kb-index-{version}.tar"
-                self.snapshots.download(object_key, archive)
-                from kb.index import unpack  # tantivy: loaded with the first index, not at import
-
-                unpack(archive, directory)
-                archive.unlink()
-            from kb.index import SearchIndex
-
-            self.index, self.version = SearchIndex(directory), version
-        return self.index
 
 
 @dataclass
@@ -189,7 +129,7 @@ class KbService:
         caller.require_agent()
         if week is None:
             week = iso_week(self.clock.now().date())
-        elif not _WEEK.match(week) or not _is_week(week):  # 2025-W53 does not exist
+        elif not is_week(week):  # 2025-W53 does not exist
             raise Invalid("request.invalid", fields=[FieldError("week", "field.iso_week")])
         counts = sorted(self.store.search_counts(week), key=lambda c: (-c.count, c.query))
         return models.SearchAnalytics(
@@ -234,15 +174,13 @@ class KbService:
         self, token: str, article_id: str, vote: models.VoteIn, source_ip: str
     ) -> models.VoteResult:
         """The browser picks its own token, so one source address gets a limited number of votes an hour."""
-        allowed, retry_after = self.limiter.allow(
+        self.limiter.check(
             "kb-vote-source",
             source_ip,
             limit=self.settings.requests_per_source_per_hour,
             window_seconds=3600,
             now=self.clock.now(),
         )
-        if not allowed:
-            raise RateLimited("request.rate_limited", retry_after_seconds=retry_after)
         return self.vote(f"anonymous:{token}", article_id, vote)
 
     def vote(self, voter: str, article_id: str, vote: models.VoteIn) -> models.VoteResult:
@@ -383,71 +321,3 @@ class KbService:
 
 def _ordered(folders: list[FolderRecord]) -> list[FolderRecord]:
     return sorted(folders, key=lambda f: (f.position, f.name.casefold()))
-
-
-def analytics_query(query: str) -> str | None:
-    """The query as search analytics keep it: lower-cased words, at most 100 characters; None for
-    one that looks like an e-mail address or a phone number (personal data is not kept)."""
-    query = unicodedata.normalize("NFKC", query)
-    if _PERSONAL.search(query):
-        return None
-    found = words(query)
-    if all(is_stop_word(w) for w in found):  # "die", "an die und": nothing a missing article could answer
-        return None
-    return " ".join(found)[:100].strip() or None
-
-
-def _is_week(week: str) -> bool:
-    try:
-        date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
-    except ValueError:
-        return False
-    return True
-
-
-def iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def to_summary(article: ArticleRecord) -> models.ArticleSummary:
-    return models.ArticleSummary(
-        id=article.article_id,
-        folder_id=article.folder_id,
-        title=article.title,
-        language=article.language,
-        tags=article.tags,
-        status=article.status,
-        updated_at=article.updated_at,
-    )
-
-
-def to_article(article: ArticleRecord, *, agent: bool) -> models.Article:
-    return models.Article(
-        **to_summary(article).model_dump(),
-        body_html=article.body_html,
-        body_markdown=article.body_markdown if agent else None,
-        views=article.views,
-        helpful_yes=article.helpful_yes,
-        helpful_no=article.helpful_no,
-    )
-
-
-def to_folder(folder: FolderRecord, articles: list[ArticleRecord]) -> models.Folder:
-    return models.Folder(
-        id=folder.folder_id,
-        name=folder.name,
-        description=folder.description,
-        articles=[to_summary(a) for a in sorted(articles, key=lambda a: a.title.casefold())],
-    )
-
-
-def to_hit(hit: Any) -> models.SearchHit:
-    return models.SearchHit(
-        id=hit.article_id,
-        folder_id=hit.folder_id,
-        title=hit.title,
-        language=hit.language,
-        snippet=hit.snippet,
-        score=round(hit.score, 4),
-    )

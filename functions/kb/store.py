@@ -3,6 +3,8 @@
   KB               FOLDER#<id>        a folder (category)
   KB               ARTICLE#<id>       an article (Markdown and its rendered HTML), counters
   VOTE#<article>   <sha256(voter)>    one vote per user or anonymous token, with the comment
+  ONCE#<kind>#<id>  <day>#<sha256(source)>  a view or deflection of an article, or a search counted
+                                      (id: sha256 of the query), once per source address and day; TTL
   INDEX            CURRENT#<format>   which search-index snapshot in S3 is current
   SYNONYMS         CURRENT            the agents' synonym groups (the indexer puts them in the snapshot)
   SEARCHES#<week>  <kind>#<query>     how often a normalised query found nothing (`empty`) or was the
@@ -28,6 +30,7 @@ from shared.dynamo import (
     is_conditional_failure,
     key,
     put_new,
+    put_new_part,
     query_all,
     record,
     to_item,
@@ -208,23 +211,15 @@ class KbStore:
         try:
             self._db.transact_write_items(
                 TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": {
-                                **key(f"VOTE#{article_id}", token_digest(voter)),
-                                **to_item(
-                                    {
-                                        "article_id": article_id,
-                                        "helpful": helpful,
-                                        "comment": comment,
-                                        "at": at,
-                                    }
-                                ),
-                            },
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    },
+                    put_new_part(
+                        self._table,
+                        {
+                            **key(f"VOTE#{article_id}", token_digest(voter)),
+                            **to_item(
+                                {"article_id": article_id, "helpful": helpful, "comment": comment, "at": at}
+                            ),
+                        },
+                    ),
                     {
                         "Update": {
                             "TableName": self._table,

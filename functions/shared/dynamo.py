@@ -86,6 +86,12 @@ def put_new(client: Any, table: str, item: dict[str, Any]) -> bool:
     return conditional_put(client, table, item, "attribute_not_exists(PK)")
 
 
+def put_new_part(table: str, item: dict[str, Any]) -> Any:
+    """A transaction's Put of an item that must not exist yet (`put_new`'s condition): when it does,
+    the whole transaction is cancelled."""
+    return {"Put": {"TableName": table, "Item": item, "ConditionExpression": "attribute_not_exists(PK)"}}
+
+
 def cancellation_reasons(error: ClientError) -> list[str]:
     """For a cancelled transaction, the reason code of each item in order ("None" where it was fine)."""
     if error_code(error) != "TransactionCanceledException":

@@ -7,8 +7,8 @@ from typing import Literal
 from shared.identity import Caller
 from tickets import models, rules
 from tickets.core import TicketsCore
+from tickets.keys import UNASSIGNED
 from tickets.mapping import to_summary, to_ticket
-from tickets.store import UNASSIGNED
 
 
 class Reading(TicketsCore):

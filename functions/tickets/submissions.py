@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from shared.errors import Conflict, FieldError, Forbidden, Invalid
 from shared.i18n import Language, text
@@ -11,7 +12,7 @@ from tickets import models
 from tickets.attachments import anonymous_owner
 from tickets.core import TicketsCore
 from tickets.mapping import to_ticket
-from tickets.records import Additions
+from tickets.records import Additions, AttachmentRecord, TicketView
 from tickets.request_types import RequestType, validate_fields
 
 
@@ -46,6 +47,28 @@ class Submissions(TicketsCore):
             raise Invalid("request.invalid", fields=errors)
         return request_type, fields
 
+    def _submitted(
+        self,
+        request: models.AnonymousSubmission | models.Submission,
+        request_type: RequestType,
+        fields: dict[str, object],
+        uploads: list[AttachmentRecord],
+        **requester: Any,
+    ) -> TicketView:
+        """A submitted form as a new ticket, its checked fields and clean uploads with it; `requester`:
+        who filed it, for which organisation, and who is in copy."""
+        return self._create(
+            shown_as=request_type,
+            request_type=request_type.key,
+            subject=request.subject,
+            description=request.description,
+            fields=fields,
+            company=request.company,
+            customer_number=request.customer_number,
+            additions=Additions(uploads=uploads),
+            **requester,
+        )
+
     def submit_anonymous(
         self, request: models.AnonymousSubmission, source_ip: str, language: Language
     ) -> models.Submitted:
@@ -57,21 +80,17 @@ class Submissions(TicketsCore):
             if request.upload_token is None:
                 raise Invalid("request.invalid", fields=[FieldError("upload_token", "field.missing")])
             uploads = self._uploads(anonymous_owner(request.upload_token), request.attachment_ids)
-        created = self._create(
-            shown_as=request_type,
-            request_type=request_type.key,
-            subject=request.subject,
-            description=request.description,
-            fields=fields,
+        created = self._submitted(
+            request,
+            request_type,
+            fields,
+            uploads,
             requester_id=None,
             requester_name=request.full_name,
             requester_email=request.email,
             requester_language=request.language,
             organisation_id=None,
-            company=request.company,
-            customer_number=request.customer_number,
             cc=[],
-            additions=Additions(uploads=uploads),
         )
         return models.Submitted(
             message=text("ticket.submitted", language), case_number=created.ticket.case_number
@@ -81,21 +100,17 @@ class Submissions(TicketsCore):
         profile = self._profile(caller.user_id)
         request_type, fields = self._fields(request.request_type, request.fields)
         uploads = self._uploads(caller.user_id, request.attachment_ids)
-        created = self._create(
-            shown_as=request_type,
-            request_type=request_type.key,
-            subject=request.subject,
-            description=request.description,
-            fields=fields,
+        created = self._submitted(
+            request,
+            request_type,
+            fields,
+            uploads,
             requester_id=profile.user_id,
             requester_name=profile.full_name,
             requester_email=profile.email,
             requester_language=profile.language,
             organisation_id=profile.organisation_id,
-            company=request.company,
-            customer_number=request.customer_number,
             cc=sorted({c for c in request.cc if c != profile.email}),
-            additions=Additions(uploads=uploads),
         )
         return to_ticket(created, agent=False)
 

@@ -94,7 +94,7 @@ def cast(accounts: AccountsDriver, people: dict[str, Any]) -> dict[str, Any]:
         json_body={"folder_id": folder.body["id"], "title": "Entwurf", "body": "Noch nicht veröffentlicht."},
     )
     from inbox.dependencies import service as inbox_service
-    from inbox.store import MessageRecord
+    from inbox.records import MessageRecord
 
     message_id = new_id()
     inbox_service().store.add_message(

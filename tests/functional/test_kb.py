@@ -408,7 +408,7 @@ def test_nothing_found_answers_with_a_did_you_mean(
 def test_searches_that_found_nothing_and_tickets_sent_anyway_are_counted_per_week(
     accounts: AccountsDriver, kb: dict[str, Any]
 ) -> None:
-    from kb.service import iso_week
+    from kb.analytics import iso_week
 
     agent = kb["agent"].access_token
     for source in ("198.51.100.21", "198.51.100.21", "198.51.100.22"):  # once per source and day

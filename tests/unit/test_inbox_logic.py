@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from inbox.folding import fold, searchable
-from inbox.store import MessageRecord, StateRecord
+from inbox.records import MessageRecord, StateRecord
 
 
 @pytest.mark.parametrize(

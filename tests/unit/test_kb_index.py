@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.index import SNIPPET_SCAN, SNIPPET_WORDS, IndexedArticle, SearchIndex, build, excerpt, snippet
+from kb.index import IndexedArticle, SearchIndex, build
+from kb.snippets import SNIPPET_SCAN, SNIPPET_WORDS, excerpt, snippet
 from kb.text import term, words
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from infra.local.kb_queries import QUERIES, Judged, demo_index, dictionary_forms
+from kb.analytics import analytics_query, iso_week
 from kb.index import SearchIndex
-from kb.service import analytics_query, iso_week
 from kb.text import allowed_edits, edits, is_stop_word
 from kb.wordset import WordSet
 
