@@ -554,9 +554,9 @@ def measure(requests: int) -> tuple[list[dict[str, Any]], dict[str, str]]:
             with cProfile.Profile() as profile:
                 for _ in range(requests):
                     ours()
-            pstats.Stats(profile, stream=sys.stderr).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(
-                "functions|powertools|pydantic", 45
-            )
+            pstats.Stats(profile, stream=sys.stderr).sort_stats(
+                os.environ.get("BENCH_SORT", "cumulative")
+            ).print_stats("functions|powertools|pydantic", 45)
         counted.clear()
         ours_samples = [ours() for _ in range(requests)]
         per_request = {k: v / requests for k, v in sorted(counted.items())}
