@@ -31,11 +31,11 @@ from tantivy import Occur, Query
 
 from kb.analyser import Analyser, WordForms
 from kb.lexicon import QueryWord, QueryWords, lexicon_of, query_words
+from kb.snapshots import FORMAT
 from kb.snippets import excerpt, snippet
 from kb.text import STEMMERS, allowed_edits
 from kb.wordset import WordSet
 
-FORMAT = 3  # the snapshot layout; a new one is only used once the indexer has built it
 # A compound's parts are weaker evidence than a whole word: one field for them all, weighted as body.
 BOOSTS = {"title": 10.0, "tags": 5.0, "body": 1.0, "parts": 1.0}
 VOCABULARY = "vocabulary.json"

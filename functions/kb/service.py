@@ -15,6 +15,7 @@ from kb import models
 from kb.analytics import analytics_query, is_week, iso_week
 from kb.index_holder import IndexHolder
 from kb.mapping import to_article, to_folder, to_hit, to_summary
+from kb.snapshots import FORMAT
 from kb.store import ArticleRecord, FolderRecord, KbStore, SynonymsRecord
 from shared.clock import Clock, iso
 from shared.errors import Conflict, FieldError, Invalid, NotFound
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 
 ANALYTICS_DAYS = 400  # search counts are kept a year and a bit, then expire (TTL)
 ANALYTICS_TOP = 50
-INDEX_FORMAT = 3  # kb.index.FORMAT, the snapshot layout this code reads (a unit test keeps them equal)
 
 
 @dataclass
@@ -61,7 +61,7 @@ class KbService:
         index = self.indexes.get()
         if index is None and self.indexes.rebuild_due():
             publish_after_commit(
-                self.publisher, [DomainEvent("KbIndexRequested", {"format": INDEX_FORMAT})], self.logger
+                self.publisher, [DomainEvent("KbIndexRequested", {"format": FORMAT})], self.logger
             )
         return index
 

@@ -9,6 +9,10 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
+# The snapshot layout the indexer writes and the search reads; a new one is only used once the indexer
+# has built it. Here, not in kb.index, so that reading it does not load the search engine (tantivy).
+FORMAT = 3
+
 
 @runtime_checkable
 class Snapshots(Protocol):

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import ClientError
 
-from kb.index import FORMAT
+from kb.snapshots import FORMAT
 from shared.dynamo import (
     batch_get_all,
     cancellation_reasons,

@@ -90,7 +90,19 @@ def test_plain_text_keeps_punctuation_at_emphasis_and_breaks_between_blocks() ->
     )
 
 
-def test_the_service_reads_the_index_format_the_indexer_writes() -> None:
-    from kb import index, service
+def test_the_kb_api_reads_articles_without_loading_the_search_engine() -> None:
+    """The snapshot format is one constant the service, store and indexer share; reading it (every
+    article request does) must not import tantivy, which only a search needs."""
+    import subprocess
+    import sys
 
-    assert service.INDEX_FORMAT == index.FORMAT
+    from infra.local.template import ROOT
+
+    probe = "import sys, kb.handler; print('tantivy' in sys.modules)"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": f"{ROOT / 'functions'}:{ROOT}",
+        "AWS_DEFAULT_REGION": "eu-central-1",
+    }
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
