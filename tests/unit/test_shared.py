@@ -161,3 +161,86 @@ def test_mail_refuses_missing_variables(tmp_path: Path) -> None:
         (folder / f"de.{part}").write_text("{{ missing }}")
     with pytest.raises(UndefinedError):
         MailRenderer(tmp_path).render("t", "de", {}, "REF")
+
+
+def _whole(value: Any) -> Any:
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _whole(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole(v) for v in value]
+    if isinstance(value, set):
+        return {_whole(v) for v in value}
+    return value
+
+
+def test_an_item_reads_as_boto3_reads_it_with_whole_numbers() -> None:
+    """shared.dynamo's own decoder (faster) against boto3's TypeDeserializer, for every type DynamoDB
+    has, nested; numbers as int, since every number this project stores is whole."""
+    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from shared.dynamo import from_item
+
+    scalar = st.one_of(
+        st.text(min_size=1, max_size=8),
+        st.integers(-(10**12), 10**12),
+        st.booleans(),
+        st.none(),
+        st.binary(min_size=1, max_size=4),
+    )
+    sets = st.one_of(
+        st.sets(st.text(min_size=1, max_size=4), min_size=1, max_size=3),
+        st.sets(st.integers(-99, 99), min_size=1, max_size=3),
+    )
+    value = st.recursive(
+        st.one_of(scalar, sets),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+        max_leaves=10,
+    )
+    serializer, deserializer = TypeSerializer(), TypeDeserializer()
+
+    @settings(max_examples=200, deadline=None, database=None)
+    @given(st.dictionaries(st.text(min_size=1, max_size=6), value, max_size=6))
+    def same(values: dict[str, Any]) -> None:
+        item = {k: serializer.serialize(v) for k, v in values.items()}
+        assert from_item(item) == {k: _whole(deserializer.deserialize(v)) for k, v in item.items()}
+
+    same()
+
+
+def test_a_parameters_kind_is_remembered_with_the_answer_powertools_gives() -> None:
+    from typing import Literal
+
+    from aws_lambda_powertools.event_handler.middlewares import openapi_validation
+    from aws_lambda_powertools.event_handler.openapi.compat import ModelField
+    from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+    from pydantic import BaseModel
+
+    from shared import param_kinds
+
+    class Filter(BaseModel):
+        status: str
+
+    declarations = [
+        (str, Query()),
+        (int | None, Query()),
+        (Literal["open", "closed"], Query()),
+        (list[str], Query()),
+        (Filter, Query()),
+        (dict[str, str], Body()),
+        (str, Body()),
+    ]
+    fields = []
+    for annotation, info in declarations:
+        info.annotation = annotation
+        fields.append(ModelField(field_info=info, name="p"))
+    param_kinds.install()
+    assert openapi_validation.is_scalar_field is param_kinds.is_scalar_field
+    expected = [param_kinds._powertools_is_scalar_field(f) for f in fields]
+    assert [param_kinds.is_scalar_field(f) for f in fields] * 2 == expected * 2
+    assert expected == [True, True, True, False, False, False, False]
