@@ -20,7 +20,27 @@ _serializer = TypeSerializer()
 
 def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
     """Serialise, leaving out None values (DynamoDB stores absence, not null)."""
-    return {k: _serializer.serialize(v) for k, v in values.items() if v is not None}
+    return {k: _attribute(v) for k, v in values.items() if v is not None}
+
+
+def _attribute(value: Any) -> dict[str, Any]:
+    """One value as DynamoDB's attribute value: what boto3's TypeSerializer gives, written out for the
+    types every write has (its generic checks were a reply's largest share of our own time); any other
+    type goes to boto3's (which refuses floats, as DynamoDB wants exact numbers)."""
+    kind = type(value)
+    if kind is str:
+        return {"S": value}
+    if kind is bool:
+        return {"BOOL": value}
+    if kind is int:
+        return {"N": str(value)}
+    if kind is dict:
+        return {"M": {k: _attribute(v) for k, v in value.items()}}
+    if kind is list or kind is tuple:
+        return {"L": [_attribute(v) for v in value]}
+    if value is None:
+        return {"NULL": True}
+    return _serializer.serialize(value)
 
 
 def _number(text: str) -> int:

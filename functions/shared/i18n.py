@@ -12,6 +12,7 @@ language shows that label, and a message with a `count` picks its plural form ("
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -239,6 +240,7 @@ def text(key: str, language: Language, **params: Any) -> str:
         return template
 
 
+@functools.lru_cache(maxsize=256)  # a few distinct headers make nearly every request
 def negotiate(accept_language: str | None) -> Language:
     """The best of de/en for an Accept-Language header; German when nothing matches."""
     if not accept_language:

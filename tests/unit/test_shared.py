@@ -244,3 +244,46 @@ def test_a_parameters_kind_is_remembered_with_the_answer_powertools_gives() -> N
     expected = [param_kinds._powertools_is_scalar_field(f) for f in fields]
     assert [param_kinds.is_scalar_field(f) for f in fields] * 2 == expected * 2
     assert expected == [True, True, True, False, False, False, False]
+
+
+def test_values_are_written_as_boto3_writes_them() -> None:
+    from decimal import Decimal
+
+    from boto3.dynamodb.types import Binary, TypeSerializer
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from shared.dynamo import to_item
+
+    scalar = st.one_of(
+        st.text(max_size=8),
+        st.integers(-(10**20), 10**20),
+        st.booleans(),
+        st.none(),
+        st.binary(min_size=1, max_size=4),
+        st.builds(Binary, st.binary(min_size=1, max_size=4)),
+        st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=-999, max_value=999),
+        st.sets(st.text(min_size=1, max_size=4), min_size=1, max_size=3),
+        st.sets(st.integers(-99, 99), min_size=1, max_size=3),
+    )
+    value = st.recursive(
+        scalar,
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.tuples(inner, inner)
+            | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+        ),
+        max_leaves=10,
+    )
+    serializer = TypeSerializer()
+
+    @settings(max_examples=200, deadline=None, database=None)
+    @given(st.dictionaries(st.text(min_size=1, max_size=6), value, max_size=6))
+    def same(values: dict[str, Any]) -> None:
+        expected = {k: serializer.serialize(v) for k, v in values.items() if v is not None}
+        assert to_item(values) == expected
+
+    same()
+    with pytest.raises(TypeError):
+        to_item({"price": 1.5})  # DynamoDB numbers are exact: a float is refused, as boto3 does
+    assert to_item({"n": Decimal("2.50")}) == {"n": {"N": "2.50"}}
