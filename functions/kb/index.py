@@ -31,7 +31,6 @@ from tantivy import Occur, Query
 
 from kb.analyser import Analyser, WordForms
 from kb.lexicon import QueryWord, QueryWords, lexicon_of, query_words
-from kb.snapshots import FORMAT
 from kb.snippets import excerpt, snippet
 from kb.text import STEMMERS, allowed_edits
 from kb.wordset import WordSet

@@ -10,7 +10,7 @@ import dataclasses
 import functools
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from boto3.dynamodb.types import Binary, TypeSerializer
 from botocore.exceptions import ClientError
@@ -40,7 +40,7 @@ def _attribute(value: Any) -> dict[str, Any]:
         return {"L": [_attribute(v) for v in value]}
     if value is None:
         return {"NULL": True}
-    return _serializer.serialize(value)
+    return cast(dict[str, Any], _serializer.serialize(value))
 
 
 def _number(text: str) -> int:
@@ -88,11 +88,12 @@ R = TypeVar("R")
 
 def record(kind: type[R], values: Mapping[str, Any]) -> R:
     """A stored item as a dataclass record: the fields picked from the item's attributes."""
-    return kind(**{name: values[name] for name in _field_names(kind) if name in values})
+    names = _field_names(cast(Any, kind))
+    return kind(**{name: values[name] for name in names if name in values})
 
 
 @functools.cache
-def _field_names(kind: type) -> tuple[str, ...]:
+def _field_names(kind: Any) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(kind))
 
 

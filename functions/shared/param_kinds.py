@@ -14,7 +14,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.middlewares import openapi_validation
 
-_powertools_is_scalar_field = openapi_validation.is_scalar_field
+_powertools_is_scalar_field = openapi_validation.is_scalar_field  # type: ignore[attr-defined]
 _known: dict[int, tuple[Any, bool]] = {}
 
 
@@ -28,4 +28,4 @@ def is_scalar_field(field: Any) -> bool:
 
 def install() -> None:
     """Once per process (the resolver factory calls it)."""
-    openapi_validation.is_scalar_field = is_scalar_field
+    openapi_validation.is_scalar_field = is_scalar_field  # type: ignore[attr-defined]

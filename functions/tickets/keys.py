@@ -1,7 +1,6 @@
 """The tickets table's keys and items: where each record is stored, the list indexes' keys a ticket
-carries, and which index and partition a status filter reads. Only the store's parts use them, but for
-`UNASSIGNED`, which the reading use case passes as the assignee of nobody's tickets (the table is
-drawn in tickets/store.py's docstring)."""
+carries, and which index and partition a status filter reads. Only the store's parts use them (the
+table is drawn in tickets/store.py's docstring)."""
 
 from __future__ import annotations
 

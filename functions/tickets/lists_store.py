@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from shared.cursors import CursorCodec
 from shared.dynamo import batch_get_all, from_item, query_all, record
-from tickets.keys import by_status, owner, ticket_key
+from tickets.keys import UNASSIGNED, by_status, owner, ticket_key
 from tickets.records import SummaryRecord, TicketRecord
 from tickets.rules import StatusFilter
 
@@ -140,10 +140,12 @@ class ListsStore:
         limit: int,
         cursor: str | None,
         request_type: str | None,
+        unassigned: bool = False,
     ) -> tuple[list[SummaryRecord], str | None]:
-        """Every ticket, or one assignee's (`UNASSIGNED` for nobody's)."""
-        if assignee is not None:
-            index, partition, only = by_status("GSI8", "GSI4", f"ASSIGNEE#{assignee}", status)
+        """Every ticket, one assignee's, or (`unassigned`) nobody's."""
+        if unassigned or assignee is not None:
+            whose = UNASSIGNED if unassigned else assignee
+            index, partition, only = by_status("GSI8", "GSI4", f"ASSIGNEE#{whose}", status)
         else:
             index, partition, only = by_status("GSI5", "GSI3", "TICKETS", status)
         return self._page(index, partition, limit, cursor, request_type, only_status=only)

@@ -7,7 +7,6 @@ from typing import Literal
 from shared.identity import Caller
 from tickets import models, rules
 from tickets.core import TicketsCore
-from tickets.keys import UNASSIGNED
 from tickets.mapping import to_summary, to_ticket
 
 
@@ -72,8 +71,14 @@ class Reading(TicketsCore):
         cursor: str | None,
     ) -> models.TicketPage:
         caller.require_agent()
-        who = {"me": caller.user_id, "none": UNASSIGNED}.get(assignee, assignee) if assignee else None
+        nobody = assignee == "none"
+        who = None if nobody else caller.user_id if assignee == "me" else assignee
         tickets, next_cursor = self.store.agent_tickets(
-            status, assignee=who, limit=self.settings.page_size, cursor=cursor, request_type=request_type
+            status,
+            assignee=who,
+            unassigned=nobody,
+            limit=self.settings.page_size,
+            cursor=cursor,
+            request_type=request_type,
         )
         return models.TicketPage(items=[to_summary(t) for t in tickets], next_cursor=next_cursor)

@@ -339,7 +339,7 @@ def test_without_a_snapshot_of_its_format_search_asks_the_indexer_once(
     """After a deployment that changed the index format (or the first one), the pointer to a snapshot
     this code reads is missing: searches answer empty, one KbIndexRequested is sent, and once the
     indexer has run, search works again."""
-    from kb.index import FORMAT
+    from kb.snapshots import FORMAT
 
     table = accounts.aws.resolver.physical_ids["KbTable"]
     accounts.aws.client("dynamodb").delete_item(
