@@ -114,12 +114,8 @@ class Conversation(TicketsCore):
         return validate_fields(self._type(view.ticket.request_type), values)[1]
 
     def edit(self, caller: Caller, ticket_id: str, request: models.TicketEdit) -> models.Ticket:
-        view, access, _ = self._view(caller, ticket_id)
+        view, access = self._open_for_requester(caller, ticket_id)
         ticket = view.ticket
-        if access != "requester":
-            raise Forbidden("ticket.requester_only")
-        if ticket.status == "closed":
-            raise Conflict("ticket.closed_use_follow_up", ticket_id=ticket_id)
         changes: dict[str, Any] = {}
         if request.subject is not None:
             changes["subject"] = request.subject
@@ -146,13 +142,18 @@ class Conversation(TicketsCore):
             raise NotFound("ticket.cc_not_found")
         return self._change_cc(caller, ticket_id, canonical, add=False)
 
-    def _change_cc(self, caller: Caller, ticket_id: str, email: str, *, add: bool) -> models.Ticket:
+    def _open_for_requester(self, caller: Caller, ticket_id: str) -> tuple[TicketView, Access]:
+        """The ticket as its requester sees it, while it is open: only they change what they asked."""
         view, access, _ = self._view(caller, ticket_id)
-        ticket = view.ticket
         if access != "requester":
             raise Forbidden("ticket.requester_only")
-        if ticket.status == "closed":
+        if view.ticket.status == "closed":
             raise Conflict("ticket.closed_use_follow_up", ticket_id=ticket_id)
+        return view, access
+
+    def _change_cc(self, caller: Caller, ticket_id: str, email: str, *, add: bool) -> models.Ticket:
+        view, access = self._open_for_requester(caller, ticket_id)
+        ticket = view.ticket
         if add and email == ticket.requester_email:
             raise Invalid("request.invalid", fields=[FieldError("email", "ticket.cc_is_requester")])
         if add and email not in ticket.cc and len(ticket.cc) >= 10:
