@@ -18,7 +18,7 @@ from accounts.core import AccountsCore
 from accounts.privacy_store import ErasureRecord, ExportRecord
 from shared import privacy
 from shared.clock import iso
-from shared.errors import HandOverFirst, NotFound, RateLimited, ReauthenticationRequired
+from shared.errors import HandOverFirst, NotFound, ReauthenticationRequired
 from shared.events import DomainEvent
 from shared.i18n import Language
 from shared.identity import Caller
@@ -70,11 +70,7 @@ class Privacy(AccountsCore):
 
     def request_export(self, caller: Caller) -> models.ExportStatus:
         user = self._profile(caller.user_id)
-        allowed, retry_after = self.limiter.allow(
-            "export-user", user.user_id, limit=3, window_seconds=86400, now=self.clock.now()
-        )
-        if not allowed:
-            raise RateLimited("request.rate_limited", retry_after_seconds=retry_after)
+        self.limiter.check("export-user", user.user_id, limit=3, window_seconds=86400, now=self.clock.now())
         now = self.clock.now()
         export = ExportRecord(
             export_id=new_id(),
@@ -187,11 +183,8 @@ class Privacy(AccountsCore):
         self, caller: Caller, request: models.ErasureRequest, language: Language
     ) -> models.ErasureState:
         """Also for a first Google/Facebook sign-in that never completed its profile: its pool user goes."""
-        allowed, retry_after = self.limiter.allow(
-            "erasure-user", caller.user_id, limit=5, window_seconds=3600, now=self.clock.now()
-        )
-        if not allowed:  # a stolen access token must not become a way to guess the password
-            raise RateLimited("request.rate_limited", retry_after_seconds=retry_after)
+        # a stolen access token must not become a way to guess the password
+        self.limiter.check("erasure-user", caller.user_id, limit=5, window_seconds=3600, now=self.clock.now())
         user = self.store.get_user(caller.user_id)
         provider_user = self.identity.federated_user(caller.user_id)
         if user is None and provider_user is None:

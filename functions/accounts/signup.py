@@ -22,7 +22,6 @@ from shared.errors import (
     Forbidden,
     Invalid,
     LinkInvalid,
-    RateLimited,
 )
 from shared.events import DomainEvent
 from shared.i18n import Language, text
@@ -207,11 +206,9 @@ class Signup(AccountsCore):
         user = self._profile(caller.user_id)
         if request.email == user.email:
             raise Invalid("request.invalid", fields=[FieldError("email", "account.email_same")])
-        allowed, retry_after = self.limiter.allow(
+        self.limiter.check(
             "email-change-user", user.user_id, limit=5, window_seconds=3600, now=self.clock.now()
         )
-        if not allowed:
-            raise RateLimited("request.rate_limited", retry_after_seconds=retry_after)
         if self._mail_allowed(request.email, "email_change"):
             token = self._issue_link(
                 "email_change",
