@@ -26,6 +26,8 @@ from shared.dynamo import (
     from_item,
     is_conditional_failure,
     key,
+    put_new,
+    put_new_part,
     query_all,
     record,
     to_item,
@@ -129,13 +131,7 @@ class NotificationsStore:
                             "ExpressionAttributeValues": to_item({":one": 1, ":licensed": licensed}),
                         }
                     },
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": self._calendar_item(calendar),
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    },
+                    put_new_part(self._table, self._calendar_item(calendar)),
                 ]
             )
         except ClientError as error:
@@ -233,17 +229,9 @@ class NotificationsStore:
     def claim(self, delivery: DeliveryRecord) -> bool:
         """Records a delivery's first state (pending or skipped); False when this event and channel has
         one already (a repeated or concurrent event)."""
-        try:
-            self._db.put_item(
-                TableName=self._table,
-                Item=self._delivery_item(delivery),
-                ConditionExpression="attribute_not_exists(PK)",
-            )
-        except ClientError as error:
-            if is_conditional_failure(error):
-                return self._same_as_written(delivery)
-            raise
-        return True
+        if put_new(self._db, self._table, self._delivery_item(delivery)):
+            return True
+        return self._same_as_written(delivery)
 
     def transition(self, delivery: DeliveryRecord, expected: DeliveryRecord) -> bool:
         """Writes the delivery's next state if it is still in the state `expected` was read in (status,
