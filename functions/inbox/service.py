@@ -14,7 +14,6 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
-from ulid import ULID
 
 from inbox import models, unsubscribe
 from inbox.folding import fold, searchable
@@ -26,7 +25,7 @@ from shared.errors import NotFound
 from shared.html_text import html_to_text
 from shared.i18n import Language, text
 from shared.identity import Caller
-from shared.ids import new_id
+from shared.ids import new_id, ulid_class
 from shared.markdown import render_markdown
 from shared.queues import Queue
 
@@ -38,7 +37,7 @@ MAX_COPIES_PER_SYNC = 99
 
 def ulid_at(moment_epoch: float) -> str:
     """The smallest ULID of a moment: everything created after it sorts after it."""
-    return str(ULID.from_timestamp(moment_epoch))[:10] + "0" * 16
+    return str(ulid_class().from_timestamp(moment_epoch))[:10] + "0" * 16
 
 
 @dataclass

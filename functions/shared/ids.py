@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-
-from ulid import ULID
+from typing import Any
 
 
 def new_id() -> str:
     """A ULID: unique, sortable by creation time, safe in URLs."""
-    return str(ULID())
+    return str(ulid_class()())
+
+
+def ulid_class() -> Any:
+    """python-ulid's ULID, imported at the first id, not at cold start: its import reads its own
+    version from the installed distributions (up to 8 ms where nothing else did that yet), and a
+    function that only reads never needs it."""
+    from ulid import ULID
+
+    return ULID
 
 
 def new_token() -> str:
