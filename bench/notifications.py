@@ -143,6 +143,17 @@ def main() -> None:
         c.meta.events.unregister("provide-client-params", record)
     by_service = {"dynamodb": dynamodb, "sesv2": sesv2, "sns": sns}
     bare = [(getattr(by_service[s], xform_name(op)), params) for s, op, params in recorded]
+    if os.environ.get("BENCH_PROFILE"):  # where our time per event goes, to stderr
+        import cProfile
+        import pstats
+
+        with cProfile.Profile() as profile:
+            for event in events[2:1002]:
+                notifier.handle(event)
+        stats = pstats.Stats(profile, stream=sys.stderr).sort_stats(os.environ.get("BENCH_SORT", "tottime"))
+        stats.print_stats("functions|powertools|pydantic|email", 40)
+        if os.environ.get("BENCH_CALLERS"):
+            stats.print_callers(os.environ["BENCH_CALLERS"])
     calls.clear()
     began = time.perf_counter()
     for event in events[2:]:

@@ -287,3 +287,43 @@ def test_values_are_written_as_boto3_writes_them() -> None:
     with pytest.raises(TypeError):
         to_item({"price": 1.5})  # DynamoDB numbers are exact: a float is refused, as boto3 does
     assert to_item({"n": Decimal("2.50")}) == {"n": {"N": "2.50"}}
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ("<p>a &lt;b&gt; &amp; c</p>", "a <b> & c\n"),  # an escaped value reads as typed
+        ("<p>x < y and z > w</p>", "x < y and z > w\n"),  # a bare < is text
+        (
+            "<p>Siehe <a href='https://x.example/?a=1&amp;b=2'>Hilfe</a>.</p>",
+            "Siehe Hilfe <https://x.example/?a=1&b=2>.\n",
+        ),  # a link keeps its label and gets its URL in angle brackets
+        (
+            '<a href="mailto:x@y.example">x@y.example</a>',
+            "x@y.example\n",
+        ),  # an address that is its own label stands once
+        (
+            '<div style="display: none">hid<p>den</p></div><p>shown</p>',
+            "shown\n",
+        ),  # what is hidden is left out
+        ("<span class=preheader>pre</span><p>body</p>", "body\n"),  # the preheader is left out
+        (
+            "<!DOCTYPE html><html><head><title>T</title><style>p{color:red}</style></head><body><!-- c --><p>t</p></body></html>",
+            "t\n",
+        ),  # head, styles, comments and declarations are left out
+        ("a<br/>b<br>c", "a\nb\nc\n"),  # line breaks
+        ("<pre>  keep\n  this </pre>", "keep\nthis\n"),  # preformatted text keeps its lines
+        (
+            "<ul><li>a</li><li>b</li></ul><dl><dt>Fall</dt><dd>SR-10000</dd></dl>",
+            "- a\n- b\n\nFall: SR-10000\n",
+        ),  # lists and definitions
+        ("<table><tr><td>a</td><td>b</td></tr></table>", "a  b\n"),  # a table row's cells
+        ("<p title='a>b'>q</p>", "q\n"),  # a > inside a quoted attribute
+        ("<P>Gro&szlig;</P>&nbsp;&#8364;", "Groß\n\n€\n"),  # upper-case tags, named and numeric entities
+        ("<p>unclosed", "unclosed\n"),  # an element left open
+    ],
+)
+def test_a_mails_plain_text_twin_reads_as_the_html_shows(html: str, text: str) -> None:
+    from shared.html_text import html_to_text
+
+    assert html_to_text(html) == text
