@@ -26,6 +26,32 @@ if TYPE_CHECKING:
 
 CallHook = Callable[[str, str], None]
 
+# What AWS answers when it is busy or down: worth a retry. Any other refusal of a call (a validation
+# error, say) means this code asked for something it must not, so it is our error, not the client's
+# cue to come back.
+RETRYABLE_ERRORS = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "Throttling",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "LimitExceededException",
+        "TransactionConflictException",
+        "TransactionInProgressException",
+        "InternalServerError",
+        "InternalFailure",
+        "InternalErrorException",
+        "InternalError",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "SlowDown",
+        "RequestTimeout",
+        "RequestTimeoutException",
+    }
+)
+
 _CONFIG = Config(
     retries={"mode": "standard", "max_attempts": 3},
     connect_timeout=2,

@@ -31,31 +31,6 @@ from shared.validation import check_text
 JSON = "application/json"
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 RETRY_AFTER_SECONDS = 2
-# What AWS answers when it is busy or down: worth a retry. Any other refusal of a call (a validation
-# error, say) means this code asked for something it must not, so it is our error, not the client's
-# cue to come back.
-RETRYABLE_AWS_ERRORS = frozenset(
-    {
-        "ProvisionedThroughputExceededException",
-        "ThrottlingException",
-        "Throttling",
-        "ThrottledException",
-        "TooManyRequestsException",
-        "RequestLimitExceeded",
-        "LimitExceededException",
-        "TransactionConflictException",
-        "TransactionInProgressException",
-        "InternalServerError",
-        "InternalFailure",
-        "InternalErrorException",
-        "InternalError",
-        "ServiceUnavailable",
-        "ServiceUnavailableException",
-        "SlowDown",
-        "RequestTimeout",
-        "RequestTimeoutException",
-    }
-)
 FALLBACK_KEYS = {
     400: "request.invalid",
     401: "request.unauthorized",
@@ -264,7 +239,7 @@ def create_resolver(
     def on_client_error(error: ClientError) -> Response[Any]:
         code = error_code(error)
         operation = getattr(error, "operation_name", "")
-        if code not in RETRYABLE_AWS_ERRORS:
+        if code not in aws.RETRYABLE_ERRORS:
             logger.exception("AWS call refused", extra={"aws_error": code, "operation": operation})
             return error_response(500, "internal_error", i18n.text("request.internal_error", language(app)))
         logger.warning("AWS call failed", extra={"aws_error": code, "operation": operation})
