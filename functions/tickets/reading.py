@@ -72,7 +72,7 @@ class Reading(TicketsCore):
     ) -> models.TicketPage:
         caller.require_agent()
         nobody = assignee == "none"
-        who = None if nobody else caller.user_id if assignee == "me" else assignee
+        who = None if nobody else caller.user_id if assignee == "me" else assignee or None
         tickets, next_cursor = self.store.agent_tickets(
             status,
             assignee=who,

@@ -212,6 +212,8 @@ def test_the_agent_workflow_and_the_customer_timeline(
 
     unassigned = accounts.call("GET", "/agent/tickets", token=agent.access_token, query={"assignee": "none"})
     assert tid in [t["id"] for t in unassigned.body["items"]]
+    blank = accounts.call("GET", "/agent/tickets", token=agent.access_token, query={"assignee": ""})
+    assert tid in [t["id"] for t in blank.body["items"]]  # an empty filter filters nothing (probe)
     assigned = accounts.call(
         "PUT",
         f"/agent/tickets/{tid}/assignee",
