@@ -1,7 +1,8 @@
-"""The plain-text twin of a mail's HTML, from the same content: paragraphs and headings as blocks, list
-items with "- ", a definition as "term: description", a link as "label <URL>" (the delimiters RFC 3986 suggests, so
-the sentence's full stop is never taken for part of it) (or the URL alone when it
-is its label), a table row as its cells joined; what is hidden (preheader, head, styles) left out.
+"""The plain-text twin of a mail's HTML, from the same content: paragraphs and headings as blocks,
+list items with "- " (or their number in a numbered list), a definition as "term: description", a
+link as "label <URL>" (the delimiters RFC 3986 suggests, so the sentence's full stop is never taken
+for part of it) or the URL alone when it is its label, a table row as its cells joined; what is
+hidden (preheader, head, styles) left out.
 Pure and small: the mails' HTML is our own layout (Jinja2 escapes every value), not arbitrary web
 pages, so one regular expression reads its tags, text, comments and declarations; the standard
 library's HTMLParser did the same at five times the cost, a quarter of a notification's own time
@@ -38,6 +39,7 @@ class _Text:
         self._hidden: list[str] = []  # tags of hidden elements (display:none), innermost last
         self._links: list[tuple[str, int]] = []  # (href, position in out) of open links
         self._pre = 0
+        self._lists: list[int | None] = []  # per open list, innermost last: the last number, or None
 
     def _tail(self) -> str:
         """The end of the text so far, back to its last piece with something written (not the whole
@@ -70,7 +72,7 @@ class _Text:
 
     def handle_starttag(self, tag: str, raw: str) -> None:
         # attributes are read only where one can matter: a link, a hidden element, an entity
-        wanted = tag == "a" or "display" in raw or "preheader" in raw or "&" in raw
+        wanted = tag in ("a", "ol") or "display" in raw or "preheader" in raw or "&" in raw
         values = _attributes(raw) if raw and wanted else {}
         if self._hidden:
             if tag == self._hidden[-1]:
@@ -87,7 +89,12 @@ class _Text:
             self.out.append("\n")
         elif tag == "li":
             self._newline()
-            self.out.append("- ")
+            number = self._lists[-1] if self._lists else None
+            if number is not None:  # a numbered list keeps its numbers
+                self._lists[-1] = number + 1
+                self.out.append(f"{number + 1}. ")
+            else:
+                self.out.append("- ")
         elif tag == "dt":
             self._newline()
         elif tag == "dd":
@@ -98,6 +105,9 @@ class _Text:
             self._newline(2)
             if tag == "pre":
                 self._pre += 1
+            elif tag in ("ol", "ul"):
+                start = values.get("start", "1") if tag == "ol" else None
+                self._lists.append(int(start) - 1 if start and start.isdigit() else None)
 
     def handle_endtag(self, tag: str) -> None:
         if self._hidden:
@@ -118,6 +128,8 @@ class _Text:
         elif tag in _BLOCKS:
             if tag == "pre":
                 self._pre = max(0, self._pre - 1)
+            elif tag in ("ol", "ul") and self._lists:
+                self._lists.pop()
             self._newline(2)
 
     def handle_data(self, data: str) -> None:

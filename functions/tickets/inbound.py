@@ -182,13 +182,16 @@ _STOP_IDS = {"divrplyfwdmsg", "appendonsend", "mail-editor-reference-message-con
 
 class _TextOfHtml(HTMLParser):
     """Text of an HTML mail without its quoted part: blockquotes and known quote containers are
-    skipped; Outlook's reply header container ends the new text."""
+    skipped; Outlook's reply header container ends the new text. What the writer wrote stays: a link
+    as "label <URL>" (as our own mails write it), table cells apart, preformatted lines as lines."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip: list[str] = []  # tags whose content is skipped, innermost last
         self._stopped = False
+        self._links: list[tuple[str, int]] = []  # (href, position in parts) of open links
+        self._pre = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self._stopped:
@@ -207,8 +210,11 @@ class _TextOfHtml(HTMLParser):
             return
         if tag == "br":
             self.parts.append("\n")
-        elif tag in _BLOCKS:
+        elif tag == "a":
+            self._links.append((values.get("href", "").strip(), len(self.parts)))
+        elif tag in _BLOCKS or tag == "pre":
             self._break()
+            self._pre += tag == "pre"
 
     def _break(self) -> None:
         """A line break unless the text already ends in one (nested blocks make one break)."""
@@ -222,14 +228,22 @@ class _TextOfHtml(HTMLParser):
             if tag == self._skip[-1]:
                 self._skip.pop()
             return
-        if tag in _BLOCKS:
+        if tag == "a" and self._links:
+            href, start = self._links.pop()
+            label = "".join(self.parts[start:]).strip()
+            if href.startswith(("http://", "https://", "mailto:")) and href.removeprefix("mailto:") != label:
+                self.parts.append(f" <{href}>" if label else href)
+        elif tag in ("td", "th"):
+            self.parts.append("  ")
+        elif tag in _BLOCKS or tag == "pre":
             self._break()
+            self._pre = max(0, self._pre - (tag == "pre"))
             if tag == "p":
                 self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
         if not self._stopped and not self._skip:
-            self.parts.append(re.sub(r"\s+", " ", data))
+            self.parts.append(data if self._pre else re.sub(r"\s+", " ", data))
 
 
 def html_to_text(html: str) -> str:

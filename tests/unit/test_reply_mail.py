@@ -118,6 +118,23 @@ def test_html_quotes_of_gmail_apple_and_outlook_are_left_out() -> None:
     assert inbound.html_to_text(html) == "Neu hier.\nZweite Zeile"
 
 
+def test_what_an_html_only_mail_says_stays_links_cells_and_preformatted_lines() -> None:
+    """An HTML-only mail lost a link's address, ran table cells together and joined preformatted
+    lines (outside probe)."""
+    html = (
+        '<p>Screenshot: <a href="https://share.example.net/s?id=1&amp;t=2">hier</a>, '
+        '<a href="mailto:it@praxis.example">it@praxis.example</a>.</p>'
+        "<table><tr><td>Praxis</td><td>Dr. Müller &amp; Partner</td></tr>"
+        "<tr><td>Kundennr.</td><td>K-4711</td></tr></table>"
+        "<pre>Fehler:   500\n  Zeile 2</pre>"
+    )
+    assert inbound.html_to_text(html) == (
+        "Screenshot: hier <https://share.example.net/s?id=1&t=2>, it@praxis.example.\n\n"
+        "Praxis  Dr. Müller & Partner\nKundennr.  K-4711\n"
+        "Fehler:   500\nZeile 2"
+    )
+
+
 @pytest.mark.parametrize("name", ["outlook_de.eml", "gmail_de.eml", "apple_en.eml"])
 def test_the_html_part_of_each_sample_gives_the_same_new_text_as_its_text_part(name: str) -> None:
     import string

@@ -318,6 +318,10 @@ def test_values_are_written_as_boto3_writes_them() -> None:
             "- a\n- b\n\nFall: SR-10000\n",
         ),  # lists and definitions
         ("<table><tr><td>a</td><td>b</td></tr></table>", "a  b\n"),  # a table row's cells
+        (  # a numbered list keeps its numbers (outside probe: they became "- ")
+            '<ol><li>Öffnen</li><li>Tippen<ul><li>x</li></ul></li></ol><ol start="3"><li>c</li></ol>',
+            "1. Öffnen\n2. Tippen\n\n- x\n\n3. c\n",
+        ),
         ("<p title='a>b'>q</p>", "q\n"),  # a > inside a quoted attribute
         ("<P>Gro&szlig;</P>&nbsp;&#8364;", "Groß\n\n€\n"),  # upper-case tags, named and numeric entities
         ("<p>unclosed", "unclosed\n"),  # an element left open
