@@ -5,7 +5,7 @@ for part of it) or the URL alone when it is its label, a table row as its cells 
 hidden (preheader, head, styles) left out.
 Pure and small: the mails' HTML is our own layout (Jinja2 escapes every value), not arbitrary web
 pages, so one regular expression reads its tags, text, comments and declarations; the standard
-library's HTMLParser did the same at five times the cost, a quarter of a notification's own time
+library's HTMLParser did the same at 2.5 times the cost, a quarter of a notification's own time
 (bench/notifications.py)."""
 
 from __future__ import annotations
