@@ -338,6 +338,8 @@ def lambda_entry(
         if bad := _odd_parameters(event, lang):
             logger.info("request rejected", extra={"reason": "parameters", "fields": sorted(bad)})
             return _refusal(422, "validation_error", i18n.text("request.invalid", lang), bad)
+        if query := event.get("queryStringParameters"):  # surrounding blanks go, as from a body's texts
+            event["queryStringParameters"] = {k: str(v).strip() for k, v in query.items()}
         claims = (((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt") or {}).get(
             "claims"
         )

@@ -392,3 +392,44 @@ def test_forged_cursors_are_a_named_field_error(accounts: AccountsDriver, cast: 
         if answer.status != 422 or "cursor" not in answer.body["error"].get("fields", {}):
             refused.append(f"{method} {template}: {answer.status} {answer.body}")
     assert refused == []
+
+
+def _texts_that_must_say_something(method: str, template: str) -> list[str]:
+    """The operation's query parameters the document requires at least one character of (its pattern
+    then asks for one that is not blank)."""
+    found = []
+    for parameter in DOCUMENT["paths"][template][method].get("parameters", []):
+        options = [
+            _resolved(o) for o in parameter.get("schema", {}).get("anyOf", [parameter.get("schema", {})])
+        ]
+        if parameter["in"] == "query" and any(
+            o.get("type") == "string" and o.get("minLength", 0) >= 1 and "format" not in o for o in options
+        ):
+            found.append(parameter["name"])
+    return found
+
+
+def test_a_query_parameter_of_blanks_is_refused_as_a_body_text_of_blanks_is(
+    accounts: AccountsDriver, people: dict[str, Any]
+) -> None:
+    """Surrounding blanks are stripped from query values as from a body's texts; what is left must
+    still be what the document says (a search for "  " was answered 200: outside probe)."""
+    wrong: list[str] = []
+    checked = 0
+    for method, template in OPERATIONS:
+        row = ROUTES[(method, template)]
+        who = people["agent"] if row.access == "agents" else people["admin"]
+        path = _path(template, {n: RANDOM[n]() for n in PARAM.findall(template)})
+        for name in _texts_that_must_say_something(method, template):
+            checked += 1
+            answer = accounts.call(
+                method.upper(),
+                path,
+                token=who.access_token,
+                query={**row.query, name: "   "},
+                json_body=row.body,
+            )
+            if answer.status != 422 or name not in answer.body["error"].get("fields", {}):
+                wrong.append(f"{method} {template} [{name}]: {answer.status} {answer.body}")
+    assert checked >= 2  # the knowledge base's and the inbox's searches at least
+    assert wrong == []

@@ -214,6 +214,10 @@ def test_the_agent_workflow_and_the_customer_timeline(
     assert tid in [t["id"] for t in unassigned.body["items"]]
     blank = accounts.call("GET", "/agent/tickets", token=agent.access_token, query={"assignee": ""})
     assert tid in [t["id"] for t in blank.body["items"]]  # an empty filter filters nothing (probe)
+    padded = accounts.call(
+        "GET", "/agent/tickets", token=agent.access_token, query={"request_type": " bug_report "}
+    )
+    assert tid in [t["id"] for t in padded.body["items"]]  # blanks around a value go, as in bodies
     assigned = accounts.call(
         "PUT",
         f"/agent/tickets/{tid}/assignee",
