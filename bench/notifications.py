@@ -151,7 +151,7 @@ def main() -> None:
             for event in events[2:1002]:
                 notifier.handle(event)
         stats = pstats.Stats(profile, stream=sys.stderr).sort_stats(os.environ.get("BENCH_SORT", "tottime"))
-        stats.print_stats("functions|powertools|pydantic|email", 40)
+        stats.print_stats(os.environ.get("BENCH_FILTER", "functions|powertools|pydantic|email"), 40)
         if os.environ.get("BENCH_CALLERS"):
             stats.print_callers(os.environ["BENCH_CALLERS"])
     calls.clear()
