@@ -107,6 +107,8 @@ class FunctionProcess:
         self._connection: Any = None
 
     def start(self) -> None:
+        if self._connection is not None:  # a process that ended: its end of the pair goes with it
+            self._connection.close()
         ours, theirs = socket.socketpair()
         with theirs:
             self._process = subprocess.Popen(
@@ -138,7 +140,11 @@ class FunctionProcess:
     def stop(self) -> None:
         if self._process is not None:
             self._process.terminate()
-            self._process.wait(timeout=5)
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
             self._process = None
         if self._connection is not None:
             self._connection.close()

@@ -239,3 +239,19 @@ def test_the_local_s3_checks_a_download_links_signature_and_expiry_as_aws_does(l
         check_presigned(
             "GET", parts.path, parts.query, parts.netloc, "local", datetime.now(UTC) + timedelta(minutes=2)
         )
+
+
+def test_a_functions_process_starts_at_its_first_call_and_again_after_it_ended() -> None:
+    """As Lambda starts a sandbox for an invocation: the first call starts the process, and one that
+    ended (a crash, an out-of-memory kill) is replaced at the next call."""
+    lazy = FunctionProcess("LazyFunction", "tests.support.batch_handler.handler", {}, ".")
+    try:
+        assert lazy._process is None  # nothing runs before a call
+        assert lazy.invoke({"detail-type": "Ping"}) == (True, {"detail_type": "Ping"})
+        first = lazy._process
+        first.kill()
+        first.wait()
+        assert lazy.invoke({"detail-type": "Again"}) == (True, {"detail_type": "Again"})
+        assert lazy._process is not first
+    finally:
+        lazy.stop()
