@@ -9,6 +9,7 @@ from accounts.mapping import to_profile
 from accounts.store import (
     UserRecord,
 )
+from shared import sessions
 from shared.errors import (
     FieldError,
     Invalid,
@@ -24,10 +25,12 @@ class Access(AccountsCore):
 
     def sign_in(self, request: models.SignInRequest, source_ip: str) -> IssuedTokens:
         self._limit_source("sign-in", source_ip)
-        return self._issued(self.identity.sign_in(request.email, request.password))
+        began = sessions.now_ms()
+        return self._issued(self.identity.sign_in(request.email, request.password), began)
 
     def refresh(self, request: models.RefreshRequest) -> IssuedTokens:
-        return self._issued(self.identity.refresh(request.refresh_token))
+        began = sessions.now_ms()
+        return self._issued(self.identity.refresh(request.refresh_token), began)
 
     def sign_out(self, caller: Caller) -> None:
         """Ends every session of the caller: refresh and access tokens stop working at once."""

@@ -8,7 +8,6 @@ return the same whatever the address, and what differs happens only in the e-mai
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -115,16 +114,19 @@ class AccountsCore:
         self.store.put_token(TokenRecord(token_digest(token), kind, self._expiry(lifetime), data))
         return token
 
-    def _issued(self, tokens: IssuedTokens) -> IssuedTokens:
-        """Tokens issued in the second of a session cut (a new sign-in right after a password change)
-        are let through by their id; any other second needs nothing (shared.sessions)."""
+    def _issued(self, tokens: IssuedTokens, began_ms: int) -> IssuedTokens:
+        """Tokens of a sign-in that began after a session cut but were issued in its second (a new
+        sign-in right after a password change) are let through by their id (shared.sessions); a
+        token of an earlier second cannot be in a cut's second that came after the sign-in began."""
         claims = tokens.access_claims()
-        if int(claims.get("iat", 0)) >= int(time.time()):
-            self.store.keep_session(str(claims["sub"]), str(claims.get("jti", "")), int(claims["iat"]))
+        if int(claims.get("iat", 0)) >= began_ms // 1000:
+            self.store.keep_session(
+                str(claims["sub"]), str(claims.get("jti", "")), int(claims["iat"]), began_ms
+            )
         return tokens
 
     def _end_sessions(self, user: UserRecord) -> None:
         self.identity.sign_out_everywhere(user.email)
-        self.store.end_sessions(user.user_id, sessions.cut_now())
+        self.store.end_sessions(user.user_id, sessions.cut_now(), sessions.now_ms())
         # live connections end too (realtime closes them)
         self._publish(DomainEvent("UserSignedOut", {"user_id": user.user_id}))

@@ -130,29 +130,36 @@ class AccountsStore(OrganisationsStore, PrivacyStore):
         item = response.get("Item")
         return str(from_item(item)["user_id"]) if item else None
 
-    def end_sessions(self, user_id: str, valid_after: int) -> None:
-        """Tokens issued before `valid_after` (epoch seconds) stop working (shared.sessions)."""
+    def end_sessions(self, user_id: str, valid_after: int, cut_ms: int) -> None:
+        """Tokens issued before `valid_after` (epoch seconds) stop working; `cut_ms` is when, to the
+        millisecond (shared.sessions)."""
         try:
             self._db.update_item(
                 TableName=self._table,
                 Key=user_key(user_id),
-                UpdateExpression="SET sessions_valid_after = :v REMOVE session_jtis",
+                UpdateExpression="SET sessions_valid_after = :v, sessions_cut_ms = :ms REMOVE session_jtis",
                 ConditionExpression="attribute_exists(PK)",
-                ExpressionAttributeValues=to_item({":v": valid_after}),
+                ExpressionAttributeValues=to_item({":v": valid_after, ":ms": cut_ms}),
             )
         except ClientError as error:
             if not is_conditional_failure(error):
                 raise
 
-    def keep_session(self, user_id: str, jti: str, issued_at: int) -> None:
-        """A token issued in the very second of a cut, after it: let it through by its id."""
+    def keep_session(self, user_id: str, jti: str, issued_at: int, began_ms: int) -> None:
+        """A token of a sign-in that began after a cut but was issued in the cut's second: let it
+        through by its id. Nothing is written for any other token."""
         try:
             self._db.update_item(
                 TableName=self._table,
                 Key=user_key(user_id),
                 UpdateExpression="ADD session_jtis :j",
-                ConditionExpression="attribute_exists(PK) AND sessions_valid_after > :iat",
-                ExpressionAttributeValues={":j": {"SS": [jti]}, ":iat": {"N": str(issued_at)}},
+                ConditionExpression="attribute_exists(PK) AND sessions_valid_after > :iat"
+                " AND (attribute_not_exists(sessions_cut_ms) OR sessions_cut_ms < :began)",
+                ExpressionAttributeValues={
+                    ":j": {"SS": [jti]},
+                    ":iat": {"N": str(issued_at)},
+                    ":began": {"N": str(began_ms)},
+                },
             )
         except ClientError as error:
             if not is_conditional_failure(error):

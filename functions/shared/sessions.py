@@ -7,8 +7,12 @@ consistent GetItem, which the request's own profile read then reuses: see shared
 refuses a token issued before the cut with 401 `session_ended`.
 
 Token times have one-second resolution. A cut refuses every token issued in its second; a token the
-accounts API itself issues later in that same second (signing in again right after changing the
-password) is let through by its `jti`, which the accounts API records in `session_jtis`.
+accounts API itself issues for a sign-in that began after the cut (signing in again right after
+changing the password) is let through by its `jti`, which the accounts API records in
+`session_jtis`. Which came first is decided in milliseconds: the cut also records
+`sessions_cut_ms`, and a sign-in's `jti` is kept only when the sign-in began after it. (It used to be
+decided by the second the accounts API recorded the token in, so a sign-in whose second rolled over
+before the record was refused once: a known flake of the sessions test.)
 The cut uses the wall clock, not a service's injectable clock: it is compared with Cognito's `iat`.
 """
 
@@ -23,6 +27,11 @@ from shared import directory
 def cut_now() -> int:
     """The first second whose tokens survive a cut made now."""
     return int(time.time()) + 1
+
+
+def now_ms() -> int:
+    """The wall clock in milliseconds: when a cut is made, when a sign-in begins."""
+    return time.time_ns() // 1_000_000
 
 
 def is_current(claims: dict[str, Any], profile: dict[str, Any] | None) -> bool:

@@ -209,6 +209,30 @@ def test_the_access_token_is_refused_right_after_the_session_ends(accounts: Acco
     assert accounts.call("GET", "/accounts/me", token=signed_in.body["access_token"]).status == 200
 
 
+def test_a_sign_in_that_began_after_the_cut_keeps_its_token_in_the_cuts_second(
+    accounts: AccountsDriver,
+) -> None:
+    """Which came first is decided in milliseconds: a token of the cut's second lives only if its
+    sign-in began after the cut, however late the accounts API records it (it was decided by the
+    second of the record, so a sign-in whose second rolled over was refused: a rare flake above)."""
+    from accounts.store import AccountsStore
+    from shared import directory, sessions
+
+    user = accounts.account()
+    table = accounts.aws.resolver.physical_ids["AccountsTable"]
+    db = accounts.aws.client("dynamodb")
+    store = AccountsStore(db, table)
+    cut_ms = sessions.now_ms()
+    second = cut_ms // 1000
+    store.end_sessions(user.user_id, second + 1, cut_ms)
+    store.keep_session(user.user_id, "after", second, cut_ms + 3)
+    store.keep_session(user.user_id, "before", second, cut_ms - 3)
+    profile = directory.read_profile_item(db, table, user.user_id, consistent=True)
+    assert sessions.is_current({"iat": second, "jti": "after"}, profile)
+    assert not sessions.is_current({"iat": second, "jti": "before"}, profile)
+    assert sessions.is_current({"iat": second + 1, "jti": "any"}, profile)  # a later second: no record needed
+
+
 @pytest.mark.parametrize("route", ["/accounts/password/forgot", "/accounts/registrations"])
 def test_known_and_unknown_addresses_cost_the_api_the_same_work(accounts: AccountsDriver, route: str) -> None:
     """The answer goes out after the same AWS calls whatever the address (the worker does the rest),
