@@ -13,7 +13,6 @@ runs never both act on one delivery (the protocol: notifications/delivery.py, do
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -22,6 +21,7 @@ from botocore.exceptions import ClientError
 from shared.calendar_usage import COUNT_ATTRIBUTE, counter_key
 from shared.cursors import CursorCodec
 from shared.dynamo import (
+    attributes,
     cancellation_reasons,
     from_item,
     is_conditional_failure,
@@ -109,7 +109,7 @@ class NotificationsStore:
             **_calendar_key(calendar.calendar_id),
             **to_item(
                 {
-                    **dataclasses.asdict(calendar),
+                    **attributes(calendar),
                     "GSI1PK": f"ORG#{calendar.org_id}",
                     "GSI1SK": f"CALENDAR#{calendar.created_at}#{calendar.calendar_id}",
                 }
@@ -200,7 +200,7 @@ class NotificationsStore:
     def _delivery_item(self, delivery: DeliveryRecord) -> dict[str, Any]:
         # the log holds the practitioner's address or number and the text: kept for a while, then gone
         values: dict[str, Any] = {
-            **dataclasses.asdict(delivery),
+            **attributes(delivery),
             "expires_at": expires_epoch(delivery.created_at, self._delivery_days),
         }
         if delivery.status not in FINAL and delivery.due_at:

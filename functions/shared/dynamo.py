@@ -92,6 +92,12 @@ def record(kind: type[R], values: Mapping[str, Any]) -> R:
     return kind(**{name: values[name] for name in names if name in values})
 
 
+def attributes(flat: Any) -> dict[str, Any]:
+    """A record of plain values as a dict: what `dataclasses.asdict` gives it, without the deep copy
+    (a notification writes four of them per event)."""
+    return {name: getattr(flat, name) for name in _field_names(cast(Any, type(flat)))}
+
+
 @functools.cache
 def _field_names(kind: Any) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(kind))

@@ -22,6 +22,7 @@ _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)|<[!?][^>]*>?|<(/?)([a-zA-Z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>|([^<]+|<)",
     re.DOTALL,
 )
+_HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 
 
@@ -146,6 +147,7 @@ class _Text:
 
 def html_to_text(html: str) -> str:
     parser = _Text()
-    parser.feed(html)
+    head = _HEAD_END.search(html)  # the head is never text: not read at all
+    parser.feed(html[head.end() :] if head else html)
     lines = [line.strip() for line in "".join(parser.out).split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"

@@ -125,6 +125,7 @@ class MailRenderer:
                 trim_blocks=True,
                 lstrip_blocks=True,
                 keep_trailing_newline=True,
+                auto_reload=False,  # a function's templates never change while it runs: no stat per mail
             )
             self._env.filters["markdown"] = _markdown_filter
         return self._env
