@@ -23,11 +23,11 @@ class MembershipsStore:
     _db: DynamoDBClient
     _table: str
 
-    def _token_put(self, record: TokenRecord) -> Any:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # AccountsStore's own (declared for the type checker only, nothing to shadow them)
 
-    def _token_consume(self, digest: str) -> Any:
-        raise NotImplementedError
+        def _token_put(self, record: TokenRecord) -> Any: ...
+
+        def _token_consume(self, digest: str) -> Any: ...
 
     # --- the parts of a new membership ------------------------------------------------------
 

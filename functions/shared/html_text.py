@@ -119,9 +119,7 @@ class _Text:
             self._skip = max(0, self._skip - 1)
         elif tag == "a" and self._links:
             href, start = self._links.pop()
-            label = "".join(self.out[start:]).strip()
-            if href.startswith(("http://", "https://", "mailto:")) and href.removeprefix("mailto:") != label:
-                self.out.append(f" <{href}>" if label else href)  # RFC 3986, appendix C
+            self.out.append(link_tail(href, "".join(self.out[start:]).strip()))
         elif tag in ("td", "th"):
             self.out.append("  ")
         elif tag == "dd":
@@ -143,6 +141,14 @@ class _Text:
         if not "".join(self.out[-1:]).strip() or self._tail().endswith("\n"):
             text = text.lstrip()
         self.out.append(text)
+
+
+def link_tail(href: str, label: str) -> str:
+    """What follows a link's label in text: " <URL>" (RFC 3986, appendix C), the URL alone for a link
+    without a label, nothing when the label is the address or the link goes nowhere a reader can."""
+    if not href.startswith(("http://", "https://", "mailto:")) or href.removeprefix("mailto:") == label:
+        return ""
+    return f" <{href}>" if label else href
 
 
 def html_to_text(html: str) -> str:

@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 from mailparser_reply.parser import EmailMessage as ReplyParser
 
 from shared.addresses import normalise_or_none
+from shared.html_text import link_tail
 from shared.validation import cleaned_text
 
 MARKER = re.compile(r"^[>\s]*##-.*-##\s*$", re.MULTILINE)
@@ -183,7 +184,8 @@ _STOP_IDS = {"divrplyfwdmsg", "appendonsend", "mail-editor-reference-message-con
 class _TextOfHtml(HTMLParser):
     """Text of an HTML mail without its quoted part: blockquotes and known quote containers are
     skipped; Outlook's reply header container ends the new text. What the writer wrote stays: a link
-    as "label <URL>" (as our own mails write it), table cells apart, preformatted lines as lines."""
+    as "label <URL>" (`shared.html_text.link_tail`, as our own mails write it), table cells apart,
+    preformatted lines as lines."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -230,9 +232,7 @@ class _TextOfHtml(HTMLParser):
             return
         if tag == "a" and self._links:
             href, start = self._links.pop()
-            label = "".join(self.parts[start:]).strip()
-            if href.startswith(("http://", "https://", "mailto:")) and href.removeprefix("mailto:") != label:
-                self.parts.append(f" <{href}>" if label else href)
+            self.parts.append(link_tail(href, "".join(self.parts[start:]).strip()))
         elif tag in ("td", "th"):
             self.parts.append("  ")
         elif tag in _BLOCKS or tag == "pre":

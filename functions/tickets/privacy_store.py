@@ -20,8 +20,9 @@ class PrivacyStore:
     _db: DynamoDBClient
     _table: str
 
-    def get_view(self, ticket_id: str) -> TicketView | None:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # TicketsStore's own (declared for the type checker only, nothing to shadow it)
+
+        def get_view(self, ticket_id: str) -> TicketView | None: ...
 
     # --- retention -------------------------------------------------------------------------
 

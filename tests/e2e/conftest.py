@@ -8,8 +8,10 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
@@ -80,6 +82,17 @@ def start_stack(port: int, timeout: float = 120) -> RunningStack:
         stack.output.append(line)
         if READY in line:
             return stack
+
+
+def eventually(check: Callable[[], Any], timeout: float = 30) -> Any:
+    """Polls an asynchronous outcome (bus → queue → function, an index rebuilt) as a frontend would:
+    the e2e tier only; the other tiers never sleep."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.25)
 
 
 @pytest.fixture(scope="session")

@@ -4,26 +4,14 @@ consumer, and broadcast pages really go through their queue."""
 from __future__ import annotations
 
 import json
-import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import boto3
 import requests
 
 from infra.local.demo import ADMIN, AGENT, MEMBER, PortalClient
-from tests.e2e.conftest import RunningStack
-
-
-def eventually(check: Callable[[], Any], timeout: float = 30) -> Any:
-    """Polls an asynchronous outcome as a frontend would (the e2e tier only; the others never sleep)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.25)
+from tests.e2e.conftest import RunningStack, eventually
 
 
 def mails(client: PortalClient, address: str) -> list[dict[str, Any]]:

@@ -3,21 +3,8 @@ reach the search through the bus, the indexer and the S3 snapshot."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import Any
-
 from infra.local.demo import AGENT, MEMBER, PortalClient
-from tests.e2e.conftest import RunningStack
-
-
-def eventually(check: Callable[[], Any], timeout: float = 30) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.25)  # the index is rebuilt asynchronously; only the e2e tier waits
+from tests.e2e.conftest import RunningStack, eventually
 
 
 def titles(client: PortalClient, query: str) -> list[str]:

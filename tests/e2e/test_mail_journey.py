@@ -11,8 +11,8 @@ from typing import Any
 import requests
 
 from infra.local.demo import DemoUser, PortalClient
-from tests.e2e.conftest import RunningStack
-from tests.e2e.test_inbox_journey import eventually, mails
+from tests.e2e.conftest import RunningStack, eventually
+from tests.e2e.test_inbox_journey import mails
 
 PASSWORD = "Mein-Neues-Konto-1"
 

@@ -4,26 +4,15 @@ events on the local bus, SMS and e-mails in the outbox, the decisions in the del
 from __future__ import annotations
 
 import json
-import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import boto3
 
 from infra.local.demo import ADMIN, PortalClient
-from tests.e2e.conftest import RunningStack
+from tests.e2e.conftest import RunningStack, eventually
 
 START = "2026-09-09T12:00:00+02:00"
-
-
-def eventually(check: Callable[[], Any], timeout: float = 30) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.25)  # a real asynchronous flow (bus → queue → function); only the e2e tier waits
 
 
 def test_events_on_the_bus_produce_what_the_rule_says(stack: RunningStack) -> None:

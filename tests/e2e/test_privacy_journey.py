@@ -17,8 +17,8 @@ import boto3
 import requests
 
 from infra.local.demo import AGENT, DemoUser, PortalClient
-from tests.e2e.conftest import RunningStack
-from tests.e2e.test_inbox_journey import eventually, mails
+from tests.e2e.conftest import RunningStack, eventually
+from tests.e2e.test_inbox_journey import mails
 from tests.e2e.test_tickets_journey import upload, wait_for_state
 from tests.support import files
 
@@ -68,6 +68,15 @@ def leftovers(config: dict[str, Any], needles: list[str], kept: set[str]) -> lis
             if any(n in json.dumps(user, default=str) for n in needles):
                 found.append(f"user pool: {user['Username']}")
     return found
+
+
+def reaches(client: PortalClient, path: str, token: str, status: str) -> dict[str, Any]:
+    """The resource once its `status` is the one awaited (export and erasure run through every domain)."""
+    reached = eventually(
+        lambda: (answer := client.call("GET", path, token).json())["status"] == status and answer, timeout=60
+    )
+    assert reached, client.call("GET", path, token).json()
+    return dict(reached)
 
 
 def test_use_everything_export_hand_over_erase_and_nothing_is_left(stack: RunningStack) -> None:
@@ -162,15 +171,7 @@ def test_use_everything_export_hand_over_erase_and_nothing_is_left(stack: Runnin
     # the export: every domain's part in one archive, nothing of anyone else
     export = client.call("POST", "/accounts/me/exports", me)
     assert export.status_code == 202, export.text
-    ready = eventually(
-        lambda: (
-            (s := client.call("GET", f"/accounts/me/exports/{export.json()['id']}", me).json())["status"]
-            == "ready"
-            and s
-        ),
-        timeout=60,
-    )
-    assert ready, client.call("GET", f"/accounts/me/exports/{export.json()['id']}", me).json()
+    ready = reaches(client, f"/accounts/me/exports/{export.json()['id']}", me, "ready")
     assert eventually(
         lambda: [
             m
@@ -246,15 +247,7 @@ def test_use_everything_export_hand_over_erase_and_nothing_is_left(stack: Runnin
     assert client.call("GET", "/accounts/me", me).status_code in (401, 404)
 
     agent = client.sign_in(AGENT)["access_token"]
-    done = eventually(
-        lambda: (
-            (s := client.call("GET", f"/agent/erasures/{erased.json()['id']}", agent).json())["status"]
-            == "completed"
-            and s
-        ),
-        timeout=60,
-    )
-    assert done, client.call("GET", f"/agent/erasures/{erased.json()['id']}", agent).json()
+    done = reaches(client, f"/agent/erasures/{erased.json()['id']}", agent, "completed")
     assert done["parts_missing"] == []
 
     # the organisation keeps its ticket, without the person
