@@ -21,7 +21,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic_core import PydanticCustomError
 
-from shared import aws, directory, i18n, param_kinds, sessions
+from shared import aws, directory, i18n, lean_requests, sessions
 from shared.dynamo import error_code
 from shared.errors import DomainError, FieldError, RateLimited
 from shared.identity import Caller, caller_from_event
@@ -202,8 +202,8 @@ def create_resolver(
     logger: Logger,
     title: str,
 ) -> APIGatewayHttpResolver:
-    param_kinds.install()
-    app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=BODY_GATE.deserialize)
+    lean_requests.install()
+    app = lean_requests.HttpResolver(json_body_deserializer=BODY_GATE.deserialize)
     for router in routers:
         app.include_router(router)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Query
+from pydantic import BaseModel
 
 from shared import i18n
 from shared.errors import Unauthorized
@@ -221,7 +223,7 @@ def test_a_parameters_kind_is_remembered_with_the_answer_powertools_gives() -> N
     from aws_lambda_powertools.event_handler.openapi.params import Body, Query
     from pydantic import BaseModel
 
-    from shared import param_kinds
+    from shared import lean_requests
 
     class Filter(BaseModel):
         status: str
@@ -239,11 +241,103 @@ def test_a_parameters_kind_is_remembered_with_the_answer_powertools_gives() -> N
     for annotation, info in declarations:
         info.annotation = annotation
         fields.append(ModelField(field_info=info, name="p"))
-    param_kinds.install()
-    assert openapi_validation.is_scalar_field is param_kinds.is_scalar_field
-    expected = [param_kinds._powertools_is_scalar_field(f) for f in fields]
-    assert [param_kinds.is_scalar_field(f) for f in fields] * 2 == expected * 2
+    lean_requests.install()
+    assert openapi_validation.is_scalar_field is lean_requests.is_scalar_field
+    expected = [lean_requests._powertools_is_scalar_field(f) for f in fields]
+    assert [lean_requests.is_scalar_field(f) for f in fields] * 2 == expected * 2
     assert expected == [True, True, True, False, False, False, False]
+
+
+class _Thing(BaseModel):
+    name: str
+    size: int = 1
+
+
+def _validating_app(lean: bool) -> Any:
+    """Routes with every kind of parameter our functions declare, validated by powertools' request
+    middleware or by ours."""
+    from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+    from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+    from shared import lean_requests
+
+    app = lean_requests.HttpResolver() if lean else APIGatewayHttpResolver(enable_validation=True)
+
+    @app.exception_handler(RequestValidationError)
+    def refused(error: RequestValidationError) -> Any:
+        from aws_lambda_powertools.event_handler import Response
+
+        return Response(422, "application/json", json.dumps(error.errors(), default=str))
+
+    @app.get("/things/<thing_id>", compress=True)
+    def read(
+        thing_id: str,
+        limit: Annotated[int, Query(le=50)] = 10,
+        tag: Annotated[list[str] | None, Query()] = None,
+    ) -> dict[str, Any]:
+        return {"id": thing_id, "limit": limit, "tag": tag}
+
+    @app.post("/things")
+    def create(thing: Annotated[_Thing, Body()]) -> dict[str, Any]:
+        return thing.model_dump()
+
+    @app.get("/headed")
+    def headed(x_token: Annotated[str, Header()]) -> dict[str, Any]:
+        return {"token": x_token}
+
+    return app
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "query", "headers", "body"),
+    [
+        ("GET", "/things/a1", "", {}, None),
+        ("GET", "/things/a1", "limit=7&tag=x&tag=y", {"X-Other": "a,b", "Accept-Encoding": "br, gzip"}, None),
+        ("GET", "/things/a1", "limit=99", {}, None),
+        ("GET", "/things/a1", "limit=many", {"Cookie": "a=b"}, None),
+        ("POST", "/things", "", {"content-type": "application/json"}, '{"name": "n", "size": 2}'),
+        ("POST", "/things", "", {"content-type": "application/json"}, '{"size": "big"}'),
+        ("GET", "/headed", "", {"X-Token": "t1"}, None),
+        ("GET", "/headed", "", {}, None),
+    ],
+)
+def test_request_validation_decides_as_powertools_does(
+    method: str, path: str, query: str, headers: dict[str, str], body: str | None
+) -> None:
+    """Ours reads headers and cookies only where a route declares them; the answers stay powertools'."""
+    from urllib.parse import parse_qs
+
+    params = {k: ",".join(v) for k, v in parse_qs(query).items()}
+    event = {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": query,
+        "headers": headers,
+        "queryStringParameters": params or None,
+        "requestContext": {"http": {"method": method, "path": path}, "stage": "$default"},
+        "body": body,
+        "isBase64Encoded": False,
+    }
+    answers = [_validating_app(lean).resolve(json.loads(json.dumps(event)), {}) for lean in (False, True)]
+    assert answers[0] == answers[1]
+    assert answers[0]["statusCode"] in (200, 422)
+
+
+def test_the_headers_are_read_as_powertools_reads_them() -> None:
+    from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
+
+    from shared.lean_requests import HttpEvent
+
+    headers = {"Accept-Encoding": "gzip, br", "x-one": "1", "X-ONE": "2", "Cookie": "a=b; c=d", "x-e": ""}
+    for event in ({"headers": headers}, {"headers": None}, {}):
+        ours, theirs = (
+            HttpEvent(event).resolved_headers_field,
+            APIGatewayProxyEventV2(event).resolved_headers_field,
+        )
+        assert ours == theirs
+        assert type(ours) is type(theirs)
+        assert ours.get("ACCEPT-ENCODING") == theirs.get("ACCEPT-ENCODING")
 
 
 def test_values_are_written_as_boto3_writes_them() -> None:
