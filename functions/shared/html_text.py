@@ -16,6 +16,7 @@ from html import unescape
 _BLOCKS = {"p", "div", "table", "tr", "h1", "h2", "h3", "h4", "ul", "ol", "blockquote", "pre", "dl", "hr"}
 _SKIPPED = {"head", "style", "script", "title"}
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
+_BLANK = re.compile(r"[ \t\r\n\f\v]*")
 # a comment, a declaration or processing instruction, a tag (quoted attribute values may hold ">"),
 # or text up to the next "<" (a "<" that starts none of these is text too)
 _TOKEN = re.compile(
@@ -45,8 +46,11 @@ class _Text:
     def _tail(self) -> str:
         """The end of the text so far, back to its last piece with something written (not the whole
         text again for every tag)."""
+        out = self.out
+        if out and out[-1].strip():  # mostly the last piece has something written
+            return out[-1]
         tail: list[str] = []
-        for piece in reversed(self.out):
+        for piece in reversed(out):
             tail.append(piece)
             if piece.strip():
                 break
@@ -137,10 +141,15 @@ class _Text:
         if self._pre:
             self.out.append(data)
             return
+        out = self.out
+        # a piece of only blanks (the layout's line breaks between tags) is one space or nothing
+        at_line_start = not out or not out[-1].strip() or self._tail().endswith("\n")
+        if _BLANK.fullmatch(data):
+            if not at_line_start:
+                out.append(" ")
+            return
         text = _SPACE.sub(" ", data)  # a non-breaking space stays one ("123,45\xa0€")
-        if not "".join(self.out[-1:]).strip() or self._tail().endswith("\n"):
-            text = text.lstrip()
-        self.out.append(text)
+        out.append(text.lstrip() if at_line_start else text)
 
 
 def link_tail(href: str, label: str) -> str:

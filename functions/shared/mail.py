@@ -92,12 +92,15 @@ def finish_html(html: str, text: str, product: str = "") -> str:
     preheader = (body[1] if len(body) > 1 else "".join(body[:1]))[:140]
     start = html.find("<body")
     head, rest = html[:start], html[start:]
-    rest = _TEXT_NODE.sub(
-        lambda m: (
-            ">" + _CASE_NUMBER.sub(lambda c: f'<span class="nowrap">{c.group(0)}</span>', m.group(1)) + "<"
-        ),
-        rest,
-    )
+    if "SR-" in rest:  # most mails name no case (the appointment fan-out never does)
+        rest = _TEXT_NODE.sub(
+            lambda m: (
+                ">"
+                + _CASE_NUMBER.sub(lambda c: f'<span class="nowrap">{c.group(0)}</span>', m.group(1))
+                + "<"
+            ),
+            rest,
+        )
     # the hidden preheader last: plain text, nothing in it is laid out
     rest = _EMPTY_PREHEADER.sub(lambda m: f"{m.group(1)}{escape(preheader)}{m.group(2)}", rest, count=1)
     return str(_inliner().inline(head + rest))
@@ -252,11 +255,14 @@ def _address_header(name: str, address: str) -> bytes:
 
 
 def _quoted_printable(text: str) -> bytes:
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    # b2a_qp breaks long lines with a bare LF after "="; the mail wants CRLF everywhere.
-    return b"\r\n".join(
-        binascii.b2a_qp(line.encode("utf-8"), istext=False).replace(b"=\n", b"=\r\n") for line in lines
-    )
+    """UTF-8, quoted-printable, CRLF, no line over 76 characters (RFC 2045)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # One call for the whole text; b2a_qp can leave a line of 77 characters (a soft break next to an
+    # escaped character), so the few texts where it does are encoded line by line.
+    encoded = binascii.b2a_qp(text.encode("utf-8"), istext=True)
+    if max(map(len, encoded.split(b"\n"))) > 76:
+        encoded = b"\n".join(binascii.b2a_qp(line.encode("utf-8")) for line in text.split("\n"))
+    return encoded.replace(b"\n", b"\r\n")
 
 
 def compose(

@@ -3,9 +3,12 @@ what was put in: headers, both parts, any text."""
 
 from __future__ import annotations
 
+import quopri
 from email import message_from_bytes, policy
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shared.mail import compose
 
@@ -68,3 +71,24 @@ def test_a_line_break_in_a_value_cannot_add_a_header() -> None:
 def test_an_address_with_a_non_ascii_local_part_travels_as_utf8() -> None:
     message, _, _ = read_back("x", "x", "x", to="jürgen@praxis.example")
     assert message["To"] == "jürgen@praxis.example"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=400))
+def test_a_quoted_printable_body_reads_back_in_lines_of_at_most_76(text: str) -> None:
+    from shared.mail import _quoted_printable
+
+    encoded = _quoted_printable(text)
+    lines = encoded.split(b"\r\n")
+    assert b"\n" not in encoded.replace(b"\r\n", b"")
+    assert max(len(line) for line in lines) <= 76
+    assert quopri.decodestring(encoded).decode("utf-8").replace("\r\n", "\n") == text.replace(
+        "\r\n", "\n"
+    ).replace("\r", "\n")
+
+
+def test_a_line_b2a_qp_would_write_too_long_is_encoded_line_by_line() -> None:
+    from shared.mail import _quoted_printable
+
+    text = "x" * 74 + "\u00e4\n" + "y" * 75 + " \n"
+    assert all(len(line) <= 76 for line in _quoted_printable(text).split(b"\r\n"))
