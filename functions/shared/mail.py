@@ -257,8 +257,8 @@ def _address_header(name: str, address: str) -> bytes:
 def _quoted_printable(text: str) -> bytes:
     """UTF-8, quoted-printable, CRLF, no line over 76 characters (RFC 2045)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # One call for the whole text; b2a_qp can leave a line of 77 characters (a soft break next to an
-    # escaped character), so the few texts where it does are encoded line by line.
+    # One call for the whole text; b2a_qp can leave a line of 77 or 78 characters where it escapes the
+    # white space that ends a line after placing its soft break, so such texts go line by line.
     encoded = binascii.b2a_qp(text.encode("utf-8"), istext=True)
     if max(map(len, encoded.split(b"\n"))) > 76:
         encoded = b"\n".join(binascii.b2a_qp(line.encode("utf-8")) for line in text.split("\n"))
