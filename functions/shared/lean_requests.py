@@ -35,6 +35,8 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.data_classes.common import CaseInsensitiveDict
 
+from shared.request_body import is_json
+
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler import Response
     from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
@@ -59,7 +61,17 @@ def install() -> None:
 
 class RequestValidation(openapi_validation.OpenAPIRequestValidationMiddleware):
     """Powertools' request validation, reading headers and cookies only for a route that declares
-    one (then powertools' own handler does all of it)."""
+    one (then powertools' own handler does all of it), and reading every body the body gate let
+    through as JSON."""
+
+    def _get_body(self, app: EventHandlerInstance) -> dict[str, Any]:
+        """The body gate (`shared.request_body`) let only JSON through, a media type being case-
+        insensitive and "+json" JSON too; powertools compares the type in lower case with
+        "application/json" and raised for "Application/JSON" or "application/problem+json" (a 500:
+        outside probe)."""
+        if is_json(app.current_event.headers.get("content-type")):
+            return self._parse_json_data(app)
+        return super()._get_body(app)
 
     def handler(self, app: EventHandlerInstance, next_middleware: NextMiddleware) -> Response[Any]:
         dependant = app.context["_route"].dependant

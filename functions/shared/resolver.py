@@ -14,7 +14,10 @@ from typing import Annotated, Any, TypeVar
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -214,6 +217,13 @@ def create_resolver(
         fields |= _further_fields(app, lang, logger)
         logger.info("request rejected", extra={"reason": "validation", "fields": sorted(fields)})
         return error_response(422, "validation_error", i18n.text("request.invalid", lang), fields)
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def on_media_type(_: RequestUnsupportedContentType) -> Response[Any]:
+        # the body gate refuses these first; this answers should powertools ever see one
+        return error_response(
+            415, "unsupported_media_type", i18n.text("request.unsupported_media_type", language(app))
+        )
 
     @app.exception_handler(DomainError)
     def on_domain_error(error: DomainError) -> Response[Any]:

@@ -476,7 +476,10 @@ class LocalHttpApi:
                         status, content_type, payload = extra(self.command, self.path, body)
                         self._respond(status, payload, content_type=content_type)
                         return
-                headers = {k.lower(): v for k, v in self.headers.items()}
+                headers: dict[str, str] = {}
+                for name, value in self.headers.items():  # a repeated header: its values joined, as AWS does
+                    name = name.lower()
+                    headers[name] = f"{headers[name]},{value}" if name in headers else value
                 self._request_id = new_request_id()
                 gateway = {"apigw-requestid": self._request_id}
                 if api.cors is not None and Cors.is_preflight(self.command, headers):

@@ -236,6 +236,9 @@ HOSTILE_RAW: list[tuple[str, bytes, str]] = [
     ("json-array", b"[1, 2, 3]", "application/json"),
     ("json-string", b'"text"', "application/json"),
     ("json-null", b"null", "application/json"),
+    # media types are case-insensitive and +json is JSON: read as JSON (outside probe: these were 500s)
+    ("json-type-in-capitals", b'{"zz_unknown": 1}', "Application/JSON; Charset=UTF-8"),
+    ("json-suffix-type", b'{"zz_unknown": 1}', "application/problem+json"),
 ]
 
 

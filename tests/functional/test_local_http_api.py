@@ -77,6 +77,7 @@ class EchoFunction:
         echoed = {k: event.get(k) for k in ("routeKey", "rawPath", "pathParameters")}
         echoed["http_path"] = event["requestContext"]["http"]["path"]
         echoed["request_id"] = event["requestContext"]["requestId"]
+        echoed["x_twice"] = event["headers"].get("x-twice")
         return True, {
             "statusCode": 200,
             "headers": {
@@ -239,6 +240,26 @@ def test_percent_encoded_path_segments_reach_every_route_decoded(gateway: Gatewa
         ):
             wrong.append((method, sent, answer.status_code, echoed))
     assert wrong == []
+
+
+def test_a_repeated_header_arrives_once_with_its_values_joined_as_aws_does(gateway: Gateway) -> None:
+    """HTTP API (payload 2.0): "Duplicate headers are combined with commas" (outside probe: the local
+    gateway kept the last one, so a second Authorization or upload token decided the answer)."""
+    import http.client
+
+    host, port = gateway.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.putrequest("GET", "/request-types")
+    for name, value in (
+        ("X-Twice", "first"),
+        ("x-twice", "second"),
+        ("Authorization", "Bearer " + gateway.token),
+    ):
+        connection.putheader(name, value)
+    connection.endheaders()
+    answer = connection.getresponse()
+    assert (answer.status, json.loads(answer.read())["x_twice"]) == (200, "first,second")
+    connection.close()
 
 
 def test_the_cc_address_of_the_issue_reaches_its_route(gateway: Gateway) -> None:

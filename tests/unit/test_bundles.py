@@ -26,6 +26,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -277,3 +278,34 @@ def test_the_reach_finder_sees_lazy_imports_and_skips_type_checking_ones() -> No
     assert {"PIL.Image", "pypdf.PdfReader", "email_validator"} <= outside
     assert not any(name.startswith("mypy_boto3") for name in outside)
     assert "kb" not in {m.split(".")[0] for m in modules}
+
+
+def test_every_bundle_ships_bytecode_the_runtime_uses_without_its_source_time() -> None:
+    """Lambda's /var/task is read-only: a bundle without bytecode is compiled at every cold start (boto3
+    and four clients 440 instead of 210 ms). Every module of every bundle `sam build` left has hash-based,
+    unchecked bytecode (PEP 552) for CPython 3.13; a first-party module's matches its source."""
+    import importlib.util
+
+    build = ROOT / ".aws-sam" / "build"
+    if not (build / ".stamp").exists():
+        pytest.skip("no bundles built: `make template` (make test builds them first)")
+    wrong: list[str] = []
+    for logical_id in bundles():
+        folder = build / logical_id
+        sources = list(folder.rglob("*.py"))
+        assert len(sources) > 100, logical_id
+        for source in sources:
+            compiled = source.parent / "__pycache__" / f"{source.stem}.cpython-313.pyc"
+            try:
+                header = compiled.read_bytes()[:16]
+            except FileNotFoundError:
+                wrong.append(f"{source.relative_to(build)}: no bytecode")
+                continue
+            flags = int.from_bytes(header[4:8], "little")
+            if header[:4] != importlib.util.MAGIC_NUMBER or flags != 0b01:
+                wrong.append(f"{source.relative_to(build)}: flags {flags}")
+            elif source.parts[len(folder.parts)] in FIRST_PARTY and header[
+                8:16
+            ] != importlib.util.source_hash(source.read_bytes()):
+                wrong.append(f"{source.relative_to(build)}: stale")
+    assert wrong[:20] == []

@@ -324,6 +324,22 @@ def test_request_validation_decides_as_powertools_does(
     assert answers[0]["statusCode"] in (200, 422)
 
 
+@pytest.mark.parametrize("content_type", ["Application/JSON; Charset=UTF-8", "application/vnd.api+json", ""])
+def test_a_json_body_is_read_whatever_its_media_types_spelling(content_type: str) -> None:
+    event = {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": "/things",
+        "rawQueryString": "",
+        "headers": {"Content-Type": content_type} if content_type else {},
+        "requestContext": {"http": {"method": "POST", "path": "/things"}, "stage": "$default"},
+        "body": '{"name": "n"}',
+        "isBase64Encoded": False,
+    }
+    answer = _validating_app(lean=True).resolve(event, {})
+    assert (answer["statusCode"], json.loads(answer["body"])) == (200, {"name": "n", "size": 1})
+
+
 def test_the_headers_are_read_as_powertools_reads_them() -> None:
     from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
