@@ -128,6 +128,14 @@ _CATALOGUE: Catalogue = {
         "en": "Please enter at most {max_length} characters.",
     },
     "field.string_type": {"de": "Bitte einen Text angeben.", "en": "Please enter text."},
+    "field.too_long": {  # a list (pydantic says too_long for lists and string_too_long for texts)
+        "de": "Höchstens {max_length} erlaubt.",
+        "en": "At most {max_length} allowed.",
+    },
+    "field.too_short": {
+        "de": "Mindestens {min_length} erforderlich.",
+        "en": "At least {min_length} required.",
+    },
     "field.int_type": {"de": "Bitte eine ganze Zahl angeben.", "en": "Please enter a whole number."},
     "field.int_parsing": {"de": "Bitte eine ganze Zahl angeben.", "en": "Please enter a whole number."},
     "field.bool_type": {"de": "Bitte ja oder nein angeben.", "en": "Please answer yes or no."},

@@ -441,3 +441,27 @@ def test_a_mails_plain_text_twin_reads_as_the_html_shows(html: str, text: str) -
     from shared.html_text import html_to_text
 
     assert html_to_text(html) == text
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["a"] * 3, {"de": "Höchstens 2 erlaubt.", "en": "At most 2 allowed."}),
+        ([], {"de": "Mindestens 1 erforderlich.", "en": "At least 1 required."}),
+    ],
+)
+def test_a_list_of_the_wrong_length_says_how_many_it_takes(
+    values: list[str], expected: dict[str, str]
+) -> None:
+    """Outside probe: eleven CC addresses were answered "Ungültiger Wert." without the limit."""
+    from pydantic import Field, ValidationError
+
+    from shared.resolver import validation_fields
+
+    class Form(BaseModel):
+        cc: list[str] = Field(min_length=1, max_length=2)
+
+    with pytest.raises(ValidationError) as refused:
+        Form(cc=values)
+    for lang in ("de", "en"):
+        assert validation_fields(refused.value.errors(), lang) == {"cc": expected[lang]}
