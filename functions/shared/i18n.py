@@ -128,6 +128,7 @@ _CATALOGUE: Catalogue = {
         "en": "Please enter at most {max_length} characters.",
     },
     "field.string_type": {"de": "Bitte einen Text angeben.", "en": "Please enter text."},
+    "field.repeated": {"de": "Bitte nur einmal angeben.", "en": "Please give this only once."},
     "field.too_long": {  # a list (pydantic says too_long for lists and string_too_long for texts)
         "de": "Höchstens {max_length} erlaubt.",
         "en": "At most {max_length} allowed.",

@@ -145,6 +145,8 @@ def field_path(loc: Sequence[str | int]) -> str:
 
 def field_message(error: dict[str, Any], lang: i18n.Language) -> str:
     kind = str(error.get("type", "invalid"))
+    if tuple(error.get("loc", ()))[:1] == ("query",) and isinstance(error.get("input"), list):
+        kind = "repeated"  # a parameter that takes one value, given twice (?limit=1&limit=2)
     key = f"field.{kind}"
     if not i18n.has(key):
         key = "field.invalid"

@@ -297,7 +297,8 @@ def test_every_bundle_ships_bytecode_the_runtime_uses_without_its_source_time() 
         for source in sources:
             compiled = source.parent / "__pycache__" / f"{source.stem}.cpython-313.pyc"
             try:
-                header = compiled.read_bytes()[:16]
+                with compiled.open("rb") as bytecode:
+                    header = bytecode.read(16)
             except FileNotFoundError:
                 wrong.append(f"{source.relative_to(build)}: no bytecode")
                 continue

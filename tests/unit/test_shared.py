@@ -465,3 +465,16 @@ def test_a_list_of_the_wrong_length_says_how_many_it_takes(
         Form(cc=values)
     for lang in ("de", "en"):
         assert validation_fields(refused.value.errors(), lang) == {"cc": expected[lang]}
+
+
+def test_a_query_parameter_given_twice_is_told_so() -> None:
+    """Outside probe: ?limit=1&limit=2 was answered "Bitte eine ganze Zahl angeben."."""
+    from shared.resolver import validation_fields
+
+    twice = {"type": "int_type", "loc": ("query", "limit"), "input": ["1", "2"], "msg": "x"}
+    once = {"type": "int_parsing", "loc": ("query", "limit"), "input": "x", "msg": "x"}
+    assert validation_fields([twice, once | {"loc": ("query", "page")}], "de") == {
+        "limit": "Bitte nur einmal angeben.",
+        "page": "Bitte eine ganze Zahl angeben.",
+    }
+    assert validation_fields([twice], "en") == {"limit": "Please give this only once."}
