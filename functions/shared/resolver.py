@@ -145,8 +145,16 @@ def field_path(loc: Sequence[str | int]) -> str:
 
 def field_message(error: dict[str, Any], lang: i18n.Language) -> str:
     kind = str(error.get("type", "invalid"))
-    if tuple(error.get("loc", ()))[:1] == ("query",) and isinstance(error.get("input"), list):
-        kind = "repeated"  # a parameter that takes one value, given twice (?limit=1&limit=2)
+    loc = tuple(error.get("loc", ()))
+    # a parameter that takes one value, given twice (?status=a&status=b); a list parameter's own
+    # length is its own error
+    if (
+        loc[:1] == ("query",)
+        and len(loc) == 2
+        and isinstance(error.get("input"), list)
+        and kind not in ("too_long", "too_short")
+    ):
+        kind = "repeated"
     key = f"field.{kind}"
     if not i18n.has(key):
         key = "field.invalid"

@@ -478,3 +478,5 @@ def test_a_query_parameter_given_twice_is_told_so() -> None:
         "page": "Bitte eine ganze Zahl angeben.",
     }
     assert validation_fields([twice], "en") == {"limit": "Please give this only once."}
+    too_many = {"type": "too_long", "loc": ("query", "tag"), "input": ["a"] * 3, "ctx": {"max_length": 2}}
+    assert validation_fields([too_many], "en") == {"tag": "At most 2 allowed."}
