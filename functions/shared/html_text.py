@@ -2,7 +2,7 @@
 list items with "- " (or their number in a numbered list), a definition as "term: description", a
 link as "label <URL>" (the delimiters RFC 3986 suggests, so the sentence's full stop is never taken
 for part of it) or the URL alone when it is its label, a table row as its cells joined; what is
-hidden (preheader, head, styles) left out.
+hidden (preheader, head, styles) left out; preformatted lines keep their indentation.
 Pure and small: the mails' HTML is our own layout (Jinja2 escapes every value), not arbitrary web
 pages, so one regular expression reads its tags, text, comments and declarations; the standard
 library's HTMLParser did the same at 2.5 times the cost, a quarter of a notification's own time
@@ -17,6 +17,7 @@ _BLOCKS = {"p", "div", "table", "tr", "h1", "h2", "h3", "h4", "ul", "ol", "block
 _SKIPPED = {"head", "style", "script", "title"}
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
 _BLANK = re.compile(r"[ \t\r\n\f\v]*")
+_KEPT = "\x00"  # starts a preformatted line (no text of ours holds a NUL: input validation refuses it)
 # a comment, a declaration or processing instruction, a tag (quoted attribute values may hold ">"),
 # or text up to the next "<" (a "<" that starts none of these is text too)
 _TOKEN = re.compile(
@@ -138,8 +139,10 @@ class _Text:
     def handle_data(self, data: str) -> None:
         if self._skip or self._hidden:
             return
-        if self._pre:
-            self.out.append(data)
+        if self._pre:  # its lines keep their indentation (marked, so the final pass leaves it)
+            at_line_start = not self.out or self._tail().endswith("\n")
+            data = data.replace("\n", "\n" + _KEPT)
+            self.out.append(_KEPT + data if at_line_start else data)
             return
         out = self.out
         # a piece of only blanks (the layout's line breaks between tags) is one space or nothing
@@ -164,5 +167,8 @@ def html_to_text(html: str) -> str:
     parser = _Text()
     head = _HEAD_END.search(html)  # the head is never text: not read at all
     parser.feed(html[head.end() :] if head else html)
-    lines = [line.strip() for line in "".join(parser.out).split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+    lines = [
+        line[1:].rstrip() if line.startswith(_KEPT) else line.strip()
+        for line in "".join(parser.out).split("\n")
+    ]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"

@@ -177,7 +177,12 @@ class Submitted(OutputModel):
 class Person(OutputModel):
     user_id: str | None = None
     full_name: str
-    email: str | None = Field(default=None, description="Shown to agents and the ticket's own people")
+    email: str | None = Field(
+        default=None,
+        description="A requester's address, shown to agents and the ticket's own people; null for a "
+        "timeline entry's author, an assignee and the last commenter (a person's address is not kept "
+        "with what they wrote)",
+    )
 
 
 class Attachment(OutputModel):

@@ -422,7 +422,11 @@ def test_values_are_written_as_boto3_writes_them() -> None:
             "t\n",
         ),  # head, styles, comments and declarations are left out
         ("a<br/>b<br>c", "a\nb\nc\n"),  # line breaks
-        ("<pre>  keep\n  this </pre>", "keep\nthis\n"),  # preformatted text keeps its lines
+        ("<pre>  keep\n    this </pre>", "  keep\n    this\n"),  # preformatted text keeps its lines
+        (  # and its indentation, also after other text and with markup inside (outside probe: lost)
+            "<p>Code:</p><pre>def f():\n    return <b>1</b>\n\n    # end</pre><p>Ende</p>",
+            "Code:\n\ndef f():\n    return 1\n\n    # end\n\nEnde\n",
+        ),
         (
             "<ul><li>a</li><li>b</li></ul><dl><dt>Fall</dt><dd>SR-10000</dd></dl>",
             "- a\n- b\n\nFall: SR-10000\n",
