@@ -28,6 +28,7 @@ from shared import aws, directory, i18n, lean_requests, sessions
 from shared.dynamo import error_code
 from shared.errors import DomainError, FieldError, RateLimited
 from shared.identity import Caller, caller_from_event
+from shared.log import with_lambda_context
 from shared.request_body import BodyGate
 from shared.validation import check_text
 
@@ -382,7 +383,7 @@ def lambda_entry(
             return _refusal(404, "not_found", i18n.text("request.not_found", lang))
         return app.resolve(event, context)
 
-    logged = logger.inject_lambda_context(clear_state=True)(resolve)
+    logged = with_lambda_context(logger)(resolve)
     chosen: list[Callable[[dict[str, Any], LambdaContext], dict[str, Any]]] = []
 
     def entry(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -484,3 +484,43 @@ def test_a_query_parameter_given_twice_is_told_so() -> None:
     assert validation_fields([twice], "en") == {"limit": "Please give this only once."}
     too_many = {"type": "too_long", "loc": ("query", "tag"), "input": ["a"] * 3, "ctx": {"max_length": 2}}
     assert validation_fields([too_many], "en") == {"tag": "At most 2 allowed."}
+
+
+def test_the_lambda_context_in_the_logs_is_powertools_own(capsys: pytest.CaptureFixture[str]) -> None:
+    """`shared.log.with_lambda_context` writes the keys powertools' `inject_lambda_context(clear_state=
+    True)` writes, and like it forgets what an invocation appended."""
+    from types import SimpleNamespace
+
+    from aws_lambda_powertools.logging import logger as powertools_logger
+
+    from shared.log import with_lambda_context
+
+    def lines(decorate: Any, service: str) -> list[dict[str, Any]]:
+        logger = get_logger(service)
+
+        def handler(event: dict[str, Any], context: Any) -> None:
+            logger.info("seen", extra={"n": event["n"]})
+            if event["n"] == 1:
+                logger.append_keys(connection_id="c1")  # must not reach the next invocation
+
+        wrapped = decorate(logger)(handler)
+        powertools_logger.is_cold_start = True
+        capsys.readouterr()
+        for n, request_id in ((1, "r1"), (2, "r2")):
+            context = SimpleNamespace(
+                function_name="f",
+                memory_limit_in_mb=256,
+                invoked_function_arn="arn:f",
+                aws_request_id=request_id,
+            )
+            wrapped({"n": n}, context)
+        found = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        return [
+            {k: v for k, v in line.items() if k not in ("timestamp", "service", "location")} for line in found
+        ]
+
+    theirs = lines(lambda logger: logger.inject_lambda_context(clear_state=True), "ctx-powertools")
+    ours = lines(with_lambda_context, "ctx-ours")
+    assert ours == theirs
+    assert [line["cold_start"] for line in ours] == [True, False]
+    assert [line["function_request_id"] for line in ours] == ["r1", "r2"]
