@@ -1,9 +1,9 @@
 """Notifications benchmark, one run: a burst of N appointment events (default 10,000) through the real
-delivery code with every provider's HTTP short-circuited (botocore's before-send answers at once),
+delivery code, spread over calendars in turn, with every provider's HTTP short-circuited (botocore's before-send answers at once),
 against the bare botocore floor of exactly the same calls; the Python time per event; and the
 10-minute arithmetic for N SMS at the configured SNS rate.
 
-    .venv/bin/python -m bench.notifications [--events 10000] [--sms-rate 20]
+    .venv/bin/python -m bench.notifications [--events 10000] [--calendars 250] [--sms-rate 20]
 """
 
 from __future__ import annotations
@@ -59,8 +59,15 @@ def short_circuit(request: Any, **_: Any) -> AWSResponse:
     """Answers a request without the network, as the provider would."""
     target = request.headers.get("X-Amz-Target", b"")
     target = target.decode() if isinstance(target, bytes) else str(target)
-    if target.endswith("GetItem"):
-        body = json.dumps({"Item": CALENDAR}).encode()
+    if target.endswith("GetItem"):  # the calendar asked for: its own id and name
+        calendar_id = json.loads(request.body)["Key"]["PK"]["S"].removeprefix("CALENDAR#")
+        item = {
+            **CALENDAR,
+            "PK": {"S": f"CALENDAR#{calendar_id}"},
+            "calendar_id": {"S": calendar_id},
+            "name": {"S": f"Dr. Anna Schmidt ({calendar_id})"},
+        }
+        body = json.dumps({"Item": item}).encode()
     elif "DynamoDB" in target:
         body = b"{}"
     elif "sns" in request.url or b"Action=Publish" in (request.body or b""):
@@ -79,6 +86,12 @@ def client(service: str) -> Any:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument(
+        "--calendars",
+        type=int,
+        default=250,
+        help="the events spread over this many calendars (each its own practitioner, name and mail)",
+    )
     parser.add_argument(
         "--sms-rate", type=int, default=20, help="SNS SMS per second (template: SmsRatePerSecond)"
     )
@@ -117,7 +130,7 @@ def main() -> None:
                 "detail": {
                     "metadata": {"event_id": f"e{n}"},
                     "data": {
-                        "calendar_id": "cal-1",
+                        "calendar_id": f"cal-{n % args.calendars}",
                         "appointment_id": f"a{n}",
                         "start": (start + timedelta(minutes=n)).isoformat(),
                         "changed_at": start.isoformat(),
@@ -173,8 +186,10 @@ def main() -> None:
     lines = [
         "# Notifications benchmark",
         "",
-        f"One run, `python -m bench.notifications --events {args.events} --sms-rate {args.sms_rate}`: every event a",
-        "booking online on a calendar with e-mail and SMS on; all provider HTTP answered by botocore's",
+        f"One run, `python -m bench.notifications --events {args.events} --calendars {args.calendars} "
+        f"--sms-rate {args.sms_rate}`: every event a",
+        f"booking online on one of {args.calendars} calendars (in turn) with e-mail and SMS on; each",
+        "calendar's mail is rendered whole once and then filled in (shared.mail_frames); all provider HTTP answered by botocore's",
         "before-send at once, so what is measured is our code plus botocore, against botocore alone",
         "making the calls our code made for one event, with the same arguments (items, raw mail).",
         "",

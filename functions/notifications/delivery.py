@@ -217,6 +217,7 @@ class Notifier:
                 "time_zone": calendar.time_zone,
             },
             event.detail.metadata.event_id,
+            fill=("start", "previous_start"),  # only printed: the mail is rendered once per calendar
         )
         return {"subject": mail.subject, "text": mail.text, "html": mail.html}
 

@@ -6,7 +6,9 @@ why the person gets the mail, where to ask and the company's details); the text 
 same HTML, and the styles are inlined (css-inline) for mail programs that drop a <style> block. The environment is sandboxed (templates may one day be edited by agents), undefined
 variables are errors, every variable in the HTML part is escaped, and a subject can never carry a line
 break (no header injection). Every message carries a reference id in its footer, in an
-`X-Reference-ID` header and as an SES tag.
+`X-Reference-ID` header and as an SES tag. A caller that sends the same mail again and again with a few
+printed values changed names them (`fill`): the mail is then filled into a frame rendered once
+(`shared.mail_frames`), the same text and HTML as a whole render.
 
 Messages are sent raw, so that headers the ticket mails need (Reply-To, References) travel as they
 are. The MIME is written here (`compose`), not with `email.message.EmailMessage`: the fan-out of
@@ -21,7 +23,7 @@ from __future__ import annotations
 import binascii
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from email.header import Header
 from email.utils import make_msgid
@@ -32,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from shared.html_text import html_to_text
 from shared.i18n import Language
+from shared.mail_frames import Frames, split_at_preheader
 from shared.suppression import SuppressionList
 
 if TYPE_CHECKING:
@@ -82,14 +85,20 @@ def _inliner() -> Any:
     return css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
 
 
-def finish_html(html: str, text: str, product: str = "") -> str:
-    """The layout's last steps: an empty preheader gets the mail's first sentence after the greeting,
-    case numbers never break ("SR-" / "10000"), the styles inlined for mail programs that drop <style>."""
-    # what a reader sees first after the marker, the product's name and the greeting
+def preheader_of(text: str, product: str = "") -> str:
+    """What a reader sees first after the marker, the product's name and the greeting."""
     body = [
         line for line in text.split("\n") if line.strip() and not line.startswith("##-") and line != product
     ]
-    preheader = (body[1] if len(body) > 1 else "".join(body[:1]))[:140]
+    return (body[1] if len(body) > 1 else "".join(body[:1]))[:140]
+
+
+def finish_html(html: str, text: str, product: str = "", preheader: str | None = None) -> str:
+    """The layout's last steps: an empty preheader gets the mail's first sentence after the greeting
+    (or `preheader`), case numbers never break ("SR-" / "10000"), the styles inlined for mail programs
+    that drop <style>."""
+    if preheader is None:
+        preheader = preheader_of(text, product)
     start = html.find("<body")
     head, rest = html[:start], html[start:]
     if "SR-" in rest:  # most mails name no case (the appointment fan-out never does)
@@ -115,6 +124,7 @@ class MailRenderer:
         self._template_dir = template_dir
         self._brand = brand or Brand.from_environment()
         self._env: Any = None
+        self._frames = Frames()
 
     def _environment(self) -> Any:
         if self._env is None:
@@ -134,18 +144,41 @@ class MailRenderer:
         return self._env
 
     def render(
-        self, template: str, language: Language, context: dict[str, Any], reference_id: str
+        self,
+        template: str,
+        language: Language,
+        context: dict[str, Any],
+        reference_id: str,
+        fill: Collection[str] = (),
     ) -> RenderedMail:
+        """`fill`: context values the template only prints (no test, no filter): the mail is then
+        rendered once per template and other values, and these filled in (`shared.mail_frames`)."""
         env = self._environment()
         values = {**context, "reference_id": reference_id, "language": language, "brand": self._brand}
         subject = env.get_template(f"{template}/{language}.subject.txt").render(values)
-        html = env.get_template(f"{template}/{language}.body.html").render(values)
-        text = html_to_text(html)
-        return RenderedMail(
-            subject=_LINE_BREAKS.sub(" ", subject).strip(),
-            text=text,
-            html=finish_html(html, text, self._brand.product),
-        )
+        body = env.get_template(f"{template}/{language}.body.html")
+        product = self._brand.product
+
+        def whole(values: dict[str, Any]) -> tuple[str, str]:
+            html = body.render(values)
+            return html, html_to_text(html)
+
+        filled = None
+        if fill:
+            filled = self._frames.fill(
+                (template, language),
+                values,
+                {*fill, "reference_id"},
+                whole,
+                lambda html, text: split_at_preheader(finish_html(html, text, product, preheader="")),
+                lambda text: preheader_of(text, product),
+            )
+        if filled is None:
+            html, text = whole(values)
+            html = finish_html(html, text, product)
+        else:
+            text, html = filled
+        return RenderedMail(subject=_LINE_BREAKS.sub(" ", subject).strip(), text=text, html=html)
 
 
 def _markdown_filter(source: str) -> Any:
@@ -177,9 +210,14 @@ class Mailer:
         self._configuration_set = configuration_set
 
     def render(
-        self, template: str, language: Language, context: dict[str, Any], reference_id: str
+        self,
+        template: str,
+        language: Language,
+        context: dict[str, Any],
+        reference_id: str,
+        fill: Collection[str] = (),
     ) -> RenderedMail:
-        return self._renderer.render(template, language, context, reference_id)
+        return self._renderer.render(template, language, context, reference_id, fill)
 
     def send(
         self,
