@@ -161,21 +161,27 @@ def main() -> None:
                 "data": {"broadcast_id": "bench", "organisation_ids": []},
             },
         }
-        started = time.monotonic()
-        ours = service.handle(broadcast)
-        ours_seconds = time.monotonic() - started
-
         client = _management(f"{stack.api_url}/_local/realtime")
         data = json.dumps(
             {"v": 1, "type": "inbox.broadcast", "id": "bench", "cursor": None, "data": {}}
         ).encode()
-        started = time.monotonic()
-        with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-            list(
-                pool.map(
-                    lambda c: client.post_to_connection(ConnectionId=c.connection_id, Data=data), connections
+
+        def floor() -> None:
+            with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+                list(
+                    pool.map(
+                        lambda c: client.post_to_connection(ConnectionId=c.connection_id, Data=data),
+                        connections,
+                    )
                 )
-            )
+
+        service.handle(broadcast)  # both once untimed: clients, connection pools, the stack's first calls
+        floor()
+        started = time.monotonic()
+        ours = service.handle(broadcast)
+        ours_seconds = time.monotonic() - started
+        started = time.monotonic()
+        floor()
         floor_seconds = time.monotonic() - started
         for ws in sockets:
             ws.close()
@@ -197,7 +203,7 @@ def main() -> None:
             "",
             f"## Fan-out of one broadcast frame to {len(connections)} connections",
             "",
-            f"- our push (connections scanned from the table, {PARALLEL} in parallel): {ours_seconds:.2f} s "
+            f"- our push (connections scanned from the table, {PARALLEL} in parallel; both sides once untimed before): {ours_seconds:.2f} s "
             f"({ours.sent} sent, {ours.gone} gone, {ours.failed} failed)",
             f"- floor, the bare `PostToConnection` calls to the same connections, {PARALLEL} in parallel: {floor_seconds:.2f} s",
             f"- **ratio ours / floor: {ours_seconds / floor_seconds:.2f}** (goal ≤ 1.3)",
