@@ -18,6 +18,7 @@ every appointment mail and on arbitrary values.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Collection
@@ -29,7 +30,21 @@ _SLOTS = 0xE000  # the first placeholder character (Unicode's private-use area)
 _MAX_FRAMES = 1024
 _NOT_PLAIN = re.compile(r"[&<>\"'\u00a0\ue000-\uf8ff]|SR|\s\s|[^\S ]")
 _ESCAPED = re.compile(r"[&<>\"'\u00a0\ue000-\uf8ff]")  # what HTML would write otherwise
+_PRIVATE = re.compile(r"[\ue000-\uf8ff]")
 _EMPTY_PREHEADER = re.compile(r'(<div class="preheader"[^>]*>)(</div>)')
+
+
+def _free_of_placeholders(value: Any) -> bool:
+    """A fixed value that cannot hold a placeholder character (else it would be filled too)."""
+    if isinstance(value, str):
+        return _PRIVATE.search(value) is None
+    if value is None or isinstance(value, bool | int):
+        return True
+    if isinstance(value, tuple | list):
+        return all(_free_of_placeholders(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return all(_free_of_placeholders(getattr(value, f.name)) for f in dataclasses.fields(value))
+    return False
 
 
 def plain(value: Any) -> bool:
@@ -72,7 +87,8 @@ class Frames:
     ) -> tuple[str, str] | None:
         """(text, html) with `fill`'s values in their places, or None: render this one whole.
         `render(values)` gives (html, text) before finishing; `finish(html, text)` the inlined HTML
-        with an empty preheader, split at its place (None without one); `preheader(text)` what the preheader says."""
+        with an empty preheader, split at its place (None without one); `preheader(text)` what the
+        preheader says."""
         names = sorted(fill)
         values = [context[name] for name in names]
         try:
@@ -115,6 +131,8 @@ class Frames:
         render: Callable[[dict[str, Any]], tuple[str, str]],
         finish: Callable[[str, str], tuple[str, str] | None],
     ) -> Frame | None:
+        if not all(_free_of_placeholders(v) for k, v in context.items() if k not in names):
+            return None
         slots = [chr(_SLOTS + index) for index in range(len(names))]
         html, text = render({**context, **dict(zip(names, slots, strict=True))})
         if "SR-" in html or any(html.count(s) != text.count(s) for s in slots):

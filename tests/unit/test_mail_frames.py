@@ -105,6 +105,22 @@ def test_plain_values_are_filled_in_and_read_as_rendered_whole(
     assert (frames[0] is not None) == ("SR-" not in whole.html)  # filled in, not rendered whole
 
 
+def test_a_fixed_value_holding_a_placeholder_character_is_rendered_whole() -> None:
+    renderer = _fresh()
+    context = {
+        "kind": "booked",
+        "start": "Mittwoch, 9. September 2026, 12:00",
+        "previous_start": "",
+        "calendar_name": "Kalender \ue000\ue001\ue002",
+        "patient_name": "",
+        "time_zone": "Europe/Berlin",
+    }
+    for reference in ("r1", "r2", "r3"):
+        whole, filled = _both(renderer, "de", context, reference)
+        assert filled == whole
+    assert list(renderer._frames._frames.values()) == [None]
+
+
 def test_only_values_every_step_passes_unchanged_are_plain() -> None:
     assert all(map(plain, ["Mittwoch, 9. September 2026, 12:00", "01K8ABC", "9:00 Uhr"]))
     assert not any(
