@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from shared.html_text import html_to_text
 from shared.i18n import Language
-from shared.mail_frames import Frames, split_at_preheader
+from shared.mail_frames import EMPTY_PREHEADER, Frames, split_at_preheader
 from shared.suppression import SuppressionList
 
 if TYPE_CHECKING:
@@ -75,7 +75,6 @@ class Brand:
 
 _CASE_NUMBER = re.compile(r"\bSR-\d+\b")
 _TEXT_NODE = re.compile(r">([^<]+)<")
-_EMPTY_PREHEADER = re.compile(r'(<div class="preheader"[^>]*>)\s*(</div>)')
 
 
 @cache
@@ -111,7 +110,7 @@ def finish_html(html: str, text: str, product: str = "", preheader: str | None =
             rest,
         )
     # the hidden preheader last: plain text, nothing in it is laid out
-    rest = _EMPTY_PREHEADER.sub(lambda m: f"{m.group(1)}{escape(preheader)}{m.group(2)}", rest, count=1)
+    rest = EMPTY_PREHEADER.sub(lambda m: f"{m.group(1)}{escape(preheader)}{m.group(2)}", rest, count=1)
     return str(_inliner().inline(head + rest))
 
 

@@ -31,7 +31,8 @@ _MAX_FRAMES = 1024
 _NOT_PLAIN = re.compile(r"[&<>\"'\u00a0\ue000-\uf8ff]|SR|\s\s|[^\S ]")
 _ESCAPED = re.compile(r"[&<>\"'\u00a0\ue000-\uf8ff]")  # what HTML would write otherwise
 _PRIVATE = re.compile(r"[\ue000-\uf8ff]")
-_EMPTY_PREHEADER = re.compile(r'(<div class="preheader"[^>]*>)(</div>)')
+# the layout's hidden preheader while it is empty (the first sentence goes in between)
+EMPTY_PREHEADER = re.compile(r'(<div class="preheader"[^>]*>)\s*(</div>)')
 
 
 def _free_of_placeholders(value: Any) -> bool:
@@ -149,7 +150,7 @@ class Frames:
 
 def split_at_preheader(html: str) -> tuple[str, str] | None:
     """The finished HTML around its empty preheader (None when it has none)."""
-    match = _EMPTY_PREHEADER.search(html)
+    match = EMPTY_PREHEADER.search(html)
     if match is None:
         return None
     return html[: match.end(1)], html[match.start(2) :]
